@@ -1,0 +1,450 @@
+#include "cli/commands.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "core/clock.h"
+#include "core/ids.h"
+#include "core/log.h"
+#include "http/api.h"
+#include "http/server.h"
+#include "services/accounts.h"
+#include "services/catalog.h"
+#include "services/demo.h"
+#include "services/registry.h"
+#include "store/store.h"
+
+namespace zhida::cli {
+
+namespace {
+
+// Prints a failed status for the operator: the message and, when present, the field.
+int Fail(const absl::Status& status) {
+  std::cerr << "错误：" << status.message();
+  std::string field = ErrorField(status);
+  if (!field.empty()) std::cerr << "（字段 " << field << "）";
+  std::cerr << "\n";
+  return 1;
+}
+
+absl::StatusOr<std::unique_ptr<store::Store>> OpenStore(const std::string& db, bool unsafe_dev,
+                                                        bool migrate = true) {
+  if (db.rfind("postgres", 0) != 0) {
+    std::filesystem::path parent = std::filesystem::path(db).parent_path();
+    std::error_code ec;
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  }
+  store::OpenOptions options;
+  options.allow_unsafe = unsafe_dev;
+  ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store, store::Store::Open(db, options));
+  if (migrate) {
+    RETURN_IF_ERROR(store->Migrate());
+    RETURN_IF_ERROR(services::SeedReferenceData(*store));
+  }
+  return store;
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return InvalidField("file.open", "file", "无法打开文件：" + path, "cannot open " + path);
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// The web UI's files: next to the binary's source tree (build/zhida → web/dist), else ./web/dist.
+std::string DefaultWebRoot() {
+  std::error_code ec;
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    std::filesystem::path candidate = exe.parent_path().parent_path() / "web" / "dist";
+    if (std::filesystem::exists(candidate / "index.html", ec)) return candidate.string();
+  }
+  return "web/dist";
+}
+
+void PrintImportReport(const services::ImportReport& report) {
+  std::cout << "读取 " << report.rows_total << " 行（编码 " << report.encoding << "），导入 "
+            << report.rows_ok << " 行，拒绝 " << report.rows_failed << " 行";
+  if (report.committed) {
+    std::cout << "；新增企业 " << report.enterprises_created << "，更新 "
+              << report.enterprises_updated << "，批次 " << report.batch_id;
+  } else if (report.rows_failed > 0) {
+    std::cout << "；--strict：整个文件未导入";
+  }
+  std::cout << "\n";
+  for (const services::ImportIssue& issue : report.issues) {
+    std::cout << "  " << issue.message << " [" << issue.code << "]\n";
+  }
+  if (report.rows_failed > static_cast<int64_t>(report.issues.size())) {
+    std::cout << "  ……另有 " << report.rows_failed - report.issues.size() << " 行错误未列出\n";
+  }
+}
+
+}  // namespace
+
+void Commands::AddDbOption(CLI::App* command) {
+  command->add_option("--db", db_, "数据库：SQLite 文件路径，或 postgresql://… 连接串")
+      ->envname("ZHIDA_DB")
+      ->capture_default_str();
+  command->add_flag("--unsafe-dev", unsafe_dev_,
+                    "开发用：允许不安全的存储设置（如 SQLite 未开启 WAL/FULL 同步）")
+      ->envname("ZHIDA_UNSAFE_DEV");
+}
+
+void Commands::Register(CLI::App& app) {
+  AddServe(app);
+  AddMigrate(app);
+  AddImport(app);
+  AddDemo(app);
+  AddPolicy(app);
+  AddUser(app);
+  AddBackup(app);
+}
+
+void Commands::AddServe(CLI::App& app) {
+  struct Opts {
+    std::string host = "127.0.0.1";
+    uint16_t port = 8080;
+    std::string web_root;
+    std::string port_file;
+    int threads = 4;
+    bool secure_cookies = false;
+    std::string log_level = "info";
+  };
+  auto opts = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand("serve", "启动平台服务（HTTP API 与网页）");
+  AddDbOption(cmd);
+  cmd->add_option("--host", opts->host, "监听地址")->envname("ZHIDA_HOST")->capture_default_str();
+  cmd->add_option("--port", opts->port, "监听端口（0 = 任意空闲端口）")
+      ->envname("ZHIDA_PORT")
+      ->capture_default_str();
+  cmd->add_option("--web-root", opts->web_root, "网页静态文件目录（默认 web/dist）")
+      ->envname("ZHIDA_WEB_ROOT");
+  cmd->add_option("--port-file", opts->port_file, "启动后把实际端口写入该文件（测试用）");
+  cmd->add_option("--threads", opts->threads, "处理请求的线程数")
+      ->envname("ZHIDA_THREADS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->add_flag("--secure-cookies", opts->secure_cookies, "会话 Cookie 加 Secure（HTTPS 部署）")
+      ->envname("ZHIDA_SECURE_COOKIES");
+  cmd->add_option("--log-level", opts->log_level, "日志级别 debug|info|warn|error")
+      ->envname("ZHIDA_LOG_LEVEL")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
+      ->capture_default_str();
+  cmd->callback([this, opts] {
+    core::SetLogLevel(opts->log_level == "debug"  ? core::LogLevel::kDebug
+                      : opts->log_level == "warn" ? core::LogLevel::kWarn
+                      : opts->log_level == "error" ? core::LogLevel::kError
+                                                   : core::LogLevel::kInfo);
+    auto store = OpenStore(db_, unsafe_dev_);
+    if (!store.ok()) {
+      exit_code_ = Fail(store.status());
+      return;
+    }
+    http::App services_app(**store, core::SystemClock(), core::SecureIds(), nullptr);
+    http::Api api(services_app, http::ApiOptions{
+                                    opts->web_root.empty() ? DefaultWebRoot() : opts->web_root,
+                                    opts->secure_cookies});
+    http::ServerOptions server_options;
+    server_options.host = opts->host;
+    server_options.port = opts->port;
+    server_options.threads = opts->threads;
+    auto server = http::Server::Start(server_options,
+                                      [&api](http::Request& r) { return api.Handle(r); });
+    if (!server.ok()) {
+      exit_code_ = Fail(server.status());
+      return;
+    }
+    http::InstallStopSignals(**server);
+    uint16_t port = (*server)->port();
+    if (!opts->port_file.empty()) {
+      std::string tmp = opts->port_file + ".tmp";
+      std::ofstream(tmp) << port << "\n";
+      std::filesystem::rename(tmp, opts->port_file);  // readers never see a half-written file
+    }
+    core::Log(core::LogLevel::kInfo, "listening",
+              {{"url", "http://" + opts->host + ":" + std::to_string(port)},
+               {"db", db_.rfind("postgres", 0) == 0 ? std::string("postgresql") : db_}});
+    (*server)->Wait();
+    core::Log(core::LogLevel::kInfo, "stopped", {});
+  });
+}
+
+void Commands::AddMigrate(CLI::App& app) {
+  CLI::App* cmd = app.add_subcommand("migrate", "应用数据库结构迁移");
+  AddDbOption(cmd);
+  cmd->callback([this] {
+    auto store = OpenStore(db_, unsafe_dev_, /*migrate=*/false);
+    if (!store.ok()) {
+      exit_code_ = Fail(store.status());
+      return;
+    }
+    auto before = (*store)->SchemaVersion();
+    absl::Status st = (*store)->Migrate();
+    if (st.ok()) st = services::SeedReferenceData(**store);
+    if (!st.ok()) {
+      exit_code_ = Fail(st);
+      return;
+    }
+    std::cout << "数据库结构版本：" << (before.ok() ? *before : 0) << " → "
+              << store::Store::LatestSchemaVersion() << "\n";
+  });
+}
+
+void Commands::AddImport(CLI::App& app) {
+  struct Opts {
+    std::string kind;
+    std::string file;
+    services::ImportOptions import;
+  };
+  auto opts = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand("import", "从 CSV 导入企业或企业数据（UTF-8 或 GB18030）");
+  AddDbOption(cmd);
+  cmd->add_option("kind", opts->kind, "enterprises（企业及其数据）或 facts（已有企业的数据）")
+      ->required()
+      ->check(CLI::IsMember({"enterprises", "facts"}));
+  cmd->add_option("file", opts->file, "CSV 文件")->required()->check(CLI::ExistingFile);
+  cmd->add_flag("--strict", opts->import.strict, "有任何错误行则整个文件不导入");
+  cmd->add_option("--source", opts->import.source, "数据来源部门代码，如 350500.sw")
+      ->capture_default_str();
+  cmd->add_option("--period", opts->import.period, "数据所属期间，如 2025（默认上一年）");
+  cmd->callback([this, opts] {
+    auto store = OpenStore(db_, unsafe_dev_);
+    if (!store.ok()) {
+      exit_code_ = Fail(store.status());
+      return;
+    }
+    auto bytes = ReadFile(opts->file);
+    if (!bytes.ok()) {
+      exit_code_ = Fail(bytes.status());
+      return;
+    }
+    opts->import.file_name = std::filesystem::path(opts->file).filename().string();
+    services::RegistryService registry(**store, core::SystemClock());
+    auto report = opts->kind == "enterprises"
+                      ? registry.ImportEnterprises(services::Actor::System(), *bytes, opts->import)
+                      : registry.ImportFacts(services::Actor::System(), *bytes, opts->import);
+    if (!report.ok()) {
+      exit_code_ = Fail(report.status());
+      return;
+    }
+    PrintImportReport(*report);
+    exit_code_ = !report->committed ? 1 : report->rows_failed > 0 ? 2 : 0;
+  });
+}
+
+void Commands::AddDemo(CLI::App& app) {
+  struct Opts {
+    int64_t enterprises = 20000;
+    std::string password;
+    uint64_t seed = 1;
+  };
+  auto opts = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand("demo", "创建演示数据库：部门、演示账号、企业与政策");
+  AddDbOption(cmd);
+  cmd->add_option("--enterprises", opts->enterprises, "演示企业数量")
+      ->check(CLI::Range(int64_t{2}, int64_t{2000000}))
+      ->capture_default_str();
+  cmd->add_option("--password", opts->password, "所有演示账号的密码（默认随机生成并打印）")
+      ->envname("ZHIDA_DEMO_PASSWORD");
+  cmd->add_option("--seed", opts->seed, "企业生成器的随机种子")->capture_default_str();
+  cmd->callback([this, opts] {
+    auto store = OpenStore(db_, unsafe_dev_);
+    if (!store.ok()) {
+      exit_code_ = Fail(store.status());
+      return;
+    }
+    std::string password = opts->password;
+    if (password.empty()) password = "Zd-" + core::SecureIds().NewToken(6) + "-2026";
+    services::DemoConfig config{opts->enterprises, opts->seed, password};
+    auto summary = services::BuildDemo(**store, core::SystemClock(), core::SecureIds(), config,
+                                       nullptr, std::cerr);
+    if (!summary.ok()) {
+      exit_code_ = Fail(summary.status());
+      return;
+    }
+    std::cout << "演示数据库已创建：" << db_ << "（企业 " << summary->enterprises << " 家，政策 "
+              << summary->policies << " 项）\n演示账号（密码均为 " << password << "）：\n";
+    for (const services::DemoAccount& a : summary->accounts) {
+      std::cout << "  " << a.username << std::string(18 - std::min<size_t>(17, a.username.size()), ' ')
+                << a.role_label << "  " << a.scope << "\n";
+    }
+  });
+}
+
+void Commands::AddPolicy(CLI::App& app) {
+  struct Opts {
+    services::PolicyQuery query;
+    std::string id;
+  };
+  auto opts = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand("policy", "查看政策清单");
+  cmd->require_subcommand(1);
+  CLI::App* list = cmd->add_subcommand("list", "列出或搜索政策");
+  AddDbOption(list);
+  list->add_option("-q,--query", opts->query.q, "搜索词，如 研发");
+  list->add_option("--region", opts->query.region, "地区代码，如 350582");
+  list->add_option("--mode", opts->query.mode, "auto（免申即享）或 apply（即申即享）");
+  list->add_option("--status", opts->query.status, "published|suspended|expired|draft|all");
+  list->add_option("--size", opts->query.size, "条数")->capture_default_str();
+  list->callback([this, opts] {
+    auto store = OpenStore(db_, unsafe_dev_);
+    if (!store.ok()) {
+      exit_code_ = Fail(store.status());
+      return;
+    }
+    services::CatalogService catalog(**store, core::SystemClock());
+    services::Actor system = services::Actor::System();
+    auto page = catalog.Search(&system, opts->query);
+    if (!page.ok()) {
+      exit_code_ = Fail(page.status());
+      return;
+    }
+    std::cout << "共 " << page->total << " 项\n";
+    for (const services::PolicyRecord& p : page->items) {
+      std::cout << p.id << "\t" << p.status << "\tv" << p.version << "\t"
+                << (p.body.mode == "auto" ? "免申即享" : "即申即享") << "\t" << p.body.region
+                << "\t" << p.body.title << "\n";
+    }
+  });
+  CLI::App* show = cmd->add_subcommand("show", "显示一项政策（编号或标识）");
+  AddDbOption(show);
+  show->add_option("id", opts->id, "政策编号或标识")->required();
+  show->callback([this, opts] {
+    auto store = OpenStore(db_, unsafe_dev_);
+    if (!store.ok()) {
+      exit_code_ = Fail(store.status());
+      return;
+    }
+    services::CatalogService catalog(**store, core::SystemClock());
+    int64_t id = 0;
+    if (opts->id.find_first_not_of("0123456789") == std::string::npos) {
+      id = std::stoll(opts->id);
+    } else {
+      auto found = catalog.IdForKey(opts->id);
+      if (!found.ok()) {
+        exit_code_ = Fail(found.status());
+        return;
+      }
+      id = *found;
+    }
+    services::Actor system = services::Actor::System();
+    auto record = catalog.Get(&system, id, std::nullopt);
+    if (!record.ok()) {
+      exit_code_ = Fail(record.status());
+      return;
+    }
+    nlohmann::json out = services::PolicyBodyToJson(record->body);
+    out["id"] = record->id;
+    out["status"] = record->status;
+    out["version"] = record->version;
+    std::cout << out.dump(2) << "\n";
+  });
+}
+
+void Commands::AddUser(CLI::App& app) {
+  struct Opts {
+    services::NewUser user;
+    std::vector<std::string> roles;
+    std::string enterprise;
+  };
+  auto opts = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand("user", "管理用户");
+  cmd->require_subcommand(1);
+  CLI::App* add = cmd->add_subcommand("add", "新增用户");
+  AddDbOption(add);
+  add->add_option("--username", opts->user.username, "登录名")->required();
+  add->add_option("--name", opts->user.display_name, "姓名")->required();
+  add->add_option("--kind", opts->user.kind, "staff（工作人员）或 enterprise（企业）")
+      ->check(CLI::IsMember({"staff", "enterprise"}))
+      ->required();
+  add->add_option("--password", opts->user.password, "初始密码（也可用环境变量 ZHIDA_PASSWORD）")
+      ->envname("ZHIDA_PASSWORD")
+      ->required();
+  add->add_option("--role", opts->roles,
+                  "角色@地区[/部门]，可重复，如 policy_officer@350582/350582.gxj");
+  add->add_option("--enterprise", opts->enterprise, "企业用户所属企业的统一社会信用代码");
+  add->callback([this, opts] {
+    for (const std::string& spec : opts->roles) {
+      size_t at = spec.find('@');
+      if (at == std::string::npos) {
+        exit_code_ = Fail(InvalidField("cli.role", "role", "角色格式应为 角色@地区[/部门]：" + spec));
+        return;
+      }
+      size_t slash = spec.find('/', at);
+      services::RoleGrant grant{spec.substr(0, at), spec.substr(at + 1, slash - at - 1),
+                                slash == std::string::npos ? "" : spec.substr(slash + 1)};
+      opts->user.roles.push_back(grant);
+    }
+    if (!opts->enterprise.empty()) opts->user.enterprise_uscc = opts->enterprise;
+    auto store = OpenStore(db_, unsafe_dev_);
+    if (!store.ok()) {
+      exit_code_ = Fail(store.status());
+      return;
+    }
+    services::AccountService accounts(**store, core::SystemClock(), core::SecureIds());
+    auto id = accounts.CreateUser(services::Actor::System(), opts->user);
+    if (!id.ok()) {
+      exit_code_ = Fail(id.status());
+      return;
+    }
+    std::cout << "已创建用户 " << opts->user.username << "（编号 " << *id << "）\n";
+  });
+  CLI::App* list = cmd->add_subcommand("list", "列出用户");
+  AddDbOption(list);
+  list->callback([this] {
+    auto store = OpenStore(db_, unsafe_dev_);
+    if (!store.ok()) {
+      exit_code_ = Fail(store.status());
+      return;
+    }
+    services::AccountService accounts(**store, core::SystemClock(), core::SecureIds());
+    auto users = accounts.ListUsers(services::Actor::System());
+    if (!users.ok()) {
+      exit_code_ = Fail(users.status());
+      return;
+    }
+    for (const services::UserInfo& u : *users) {
+      std::cout << u.id << "\t" << u.username << "\t" << u.display_name << "\t" << u.kind;
+      for (const auto& r : u.roles) {
+        std::cout << "\t" << r.role << "@" << r.region << (r.dept.empty() ? "" : "/" + r.dept);
+      }
+      if (u.enterprise_uscc) std::cout << "\t" << *u.enterprise_uscc;
+      std::cout << "\n";
+    }
+  });
+}
+
+void Commands::AddBackup(CLI::App& app) {
+  auto to = std::make_shared<std::string>();
+  CLI::App* cmd = app.add_subcommand("backup", "在线备份 SQLite 数据库（PostgreSQL 请用 pg_dump）");
+  AddDbOption(cmd);
+  cmd->add_option("--to", *to, "备份文件路径")->required();
+  cmd->callback([this, to] {
+    if (std::filesystem::exists(*to)) {
+      exit_code_ = Fail(InvalidField("backup.exists", "to", "备份文件已存在，不会覆盖：" + *to));
+      return;
+    }
+    auto store = OpenStore(db_, unsafe_dev_, /*migrate=*/false);
+    if (!store.ok()) {
+      exit_code_ = Fail(store.status());
+      return;
+    }
+    absl::Status st = (*store)->Backup(*to);
+    if (!st.ok()) {
+      exit_code_ = Fail(st);
+      return;
+    }
+    std::cout << "已备份到 " << *to << "\n";
+  });
+}
+
+}  // namespace zhida::cli

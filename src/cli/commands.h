@@ -1,0 +1,34 @@
+// The subcommands of `zhida`. Each takes --db (or ZHIDA_DB), prints what it did, and sets the
+// exit code: 0 success, 1 failure with nothing changed, 2 partial import.
+#pragma once
+
+#include <string>
+
+#include "CLI/CLI.hpp"
+
+namespace zhida::cli {
+
+class Commands {
+ public:
+  // Adds every subcommand to `app`; the chosen one runs from CLI11's callback.
+  void Register(CLI::App& app);
+  int exit_code() const { return exit_code_; }
+
+ private:
+  void AddServe(CLI::App& app);
+  void AddMigrate(CLI::App& app);
+  void AddImport(CLI::App& app);
+  void AddDemo(CLI::App& app);
+  void AddPolicy(CLI::App& app);
+  void AddUser(CLI::App& app);
+  void AddBackup(CLI::App& app);
+
+  // Adds --db with ZHIDA_DB and the default var/zhida.db.
+  void AddDbOption(CLI::App* command);
+
+  std::string db_ = "var/zhida.db";
+  bool unsafe_dev_ = false;
+  int exit_code_ = 0;
+};
+
+}  // namespace zhida::cli

@@ -1,0 +1,189 @@
+#include "services/registry.h"
+
+#include "gtest/gtest.h"
+#include "services/test_support.h"
+
+namespace zhida::services {
+namespace {
+
+using testing::NewTestEnv;
+using testing::StaffActor;
+using testing::ThreeEnterprisesCsv;
+
+std::string FactOf(const EnterpriseView& view, const std::string& field) {
+  for (const FactValue& f : view.facts) {
+    if (f.field == field) return f.value;
+  }
+  return "<unknown>";
+}
+
+TEST(RegistryTest, ImportsGoodRowsAndReadsThemBack) {
+  auto env = NewTestEnv();
+  RegistryService registry(*env->store, env->clock);
+  auto report = registry.ImportEnterprises(Actor::System(), ThreeEnterprisesCsv(), {});
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->committed);
+  EXPECT_EQ(report->rows_ok, 3);
+  EXPECT_EQ(report->rows_failed, 0);
+  EXPECT_EQ(report->enterprises_created, 3);
+
+  auto view = registry.Get(Actor::System(), "91350582MA6KKM2WX5");
+  ASSERT_TRUE(view.ok()) << view.status();
+  EXPECT_EQ(view->enterprise.name, "泉州嘉德塑胶鞋业有限公司");
+  EXPECT_EQ(view->enterprise.region, "350582");
+  EXPECT_EQ(FactOf(*view, "employees"), "40");
+  EXPECT_EQ(FactOf(*view, "high_tech"), "true");
+  // An empty cell is unknown, not zero.
+  EXPECT_EQ(FactOf(*view, "revenue"), "<unknown>");
+  auto first = registry.Get(Actor::System(), "91350581133456810F");
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(FactOf(*first, "revenue"), "2072768.47");
+  EXPECT_EQ(first->enterprise.bank_account, "6222020000000001");
+  for (const FactValue& f : first->facts) {
+    EXPECT_EQ(f.source, "import");
+    EXPECT_EQ(f.period, "2025");  // the year before the (fake) import date 2026-11-30
+  }
+}
+
+TEST(RegistryTest, BadRowsAreReportedWithLineColumnAndReasonAndNotImported) {
+  auto env = NewTestEnv();
+  RegistryService registry(*env->store, env->clock);
+  std::string csv =
+      "uscc,name,region,industry,scale,revenue\n"
+      "91350581133456810F,甲公司,350581,G5437,micro,100.00\n"
+      "91350581133456810E,乙公司,350581,G5437,micro,100.00\n"   // bad check digit
+      "913505038728481487,丙公司,110101,F5131,micro,100.00\n"   // region not in Quanzhou
+      "91350582MA6KKM2WX5,丁公司,350582,C1953,huge,100.00\n"    // bad scale
+      "91350582MA6KKM2WX5,戊公司,350582,C1953,small,12x\n";     // duplicate uscc
+  auto report = registry.ImportEnterprises(Actor::System(), csv, {});
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->rows_total, 5);
+  EXPECT_EQ(report->rows_ok, 2);
+  EXPECT_EQ(report->rows_failed, 3);
+  ASSERT_EQ(report->issues.size(), 3u);
+  EXPECT_EQ(report->issues[0].line, 3);
+  EXPECT_EQ(report->issues[0].column, "uscc");
+  EXPECT_EQ(report->issues[1].line, 4);
+  EXPECT_EQ(report->issues[1].column, "region");
+  EXPECT_NE(report->issues[1].message.find("110101"), std::string::npos);
+  EXPECT_EQ(report->issues[2].line, 5);
+  EXPECT_EQ(report->issues[2].column, "scale");
+  EXPECT_TRUE(registry.Get(Actor::System(), "91350581133456810F").ok());
+  EXPECT_FALSE(registry.Get(Actor::System(), "913505038728481487").ok());
+}
+
+TEST(RegistryTest, StrictImportIsAllOrNothing) {
+  auto env = NewTestEnv();
+  RegistryService registry(*env->store, env->clock);
+  std::string csv = ThreeEnterprisesCsv() + "91350581133456810F,重复公司,350581,G5437,micro,,,,,,,\n";
+  ImportOptions strict;
+  strict.strict = true;
+  auto report = registry.ImportEnterprises(Actor::System(), csv, strict);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_FALSE(report->committed);
+  EXPECT_EQ(report->rows_ok, 0);
+  EXPECT_EQ(report->rows_failed, 1);
+  EXPECT_EQ(report->issues.at(0).line, 5);
+  EXPECT_FALSE(registry.Get(Actor::System(), "91350581133456810F").ok());
+}
+
+TEST(RegistryTest, FileLevelProblemsAreErrorsThatChangeNothing) {
+  auto env = NewTestEnv();
+  RegistryService registry(*env->store, env->clock);
+  auto unknown = registry.ImportEnterprises(Actor::System(), "uscc,name,region,industry,scale,"
+                                            "favourite_colour\n", {});
+  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ErrorField(unknown.status()), "favourite_colour");
+  auto missing = registry.ImportEnterprises(Actor::System(), "uscc,name,region\n", {});
+  EXPECT_EQ(ErrorField(missing.status()), "industry");
+  auto empty = registry.ImportEnterprises(Actor::System(), "", {});
+  EXPECT_EQ(empty.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(RegistryTest, AcceptsBomAndGb18030) {
+  auto env = NewTestEnv();
+  RegistryService registry(*env->store, env->clock);
+  auto bom = registry.ImportEnterprises(Actor::System(), "\xEF\xBB\xBF" + ThreeEnterprisesCsv(),
+                                        {});
+  ASSERT_TRUE(bom.ok()) << bom.status();
+  EXPECT_EQ(bom->rows_ok, 3);
+  // "uscc,name,region,industry,scale\n<uscc>,泉州甲,350581,G5437,micro\n" with 泉州甲 in GB18030.
+  std::string gb = "uscc,name,region,industry,scale\n91350581133456810F,\xC8\xAA\xD6\xDD\xBC\xD7,"
+                   "350581,G5437,micro\n";
+  auto report = registry.ImportEnterprises(Actor::System(), gb, {});
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->encoding, "gb18030");
+  auto view = registry.Get(Actor::System(), "91350581133456810F");
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->enterprise.name, "泉州甲");
+}
+
+TEST(RegistryTest, ANewBatchKeepsHistoryAndUnknownCellsDoNotEraseFacts) {
+  auto env = NewTestEnv();
+  RegistryService registry(*env->store, env->clock);
+  ASSERT_TRUE(registry.ImportEnterprises(Actor::System(), ThreeEnterprisesCsv(), {}).ok());
+  env->clock.Advance(absl::Hours(24));
+  ImportOptions tax;
+  tax.source = "350500.sw";
+  tax.period = "2025";
+  auto report = registry.ImportFacts(Actor::System(),
+                                     "uscc,revenue,employees\n91350581133456810F,2100000.00,\n",
+                                     tax);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->rows_ok, 1);
+  auto view = registry.Get(Actor::System(), "91350581133456810F");
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(FactOf(*view, "revenue"), "2100000.00");
+  EXPECT_EQ(FactOf(*view, "employees"), "4");  // the empty cell did not erase it
+  for (const FactValue& f : view->facts) {
+    if (f.field == "revenue") EXPECT_EQ(f.source, "350500.sw");
+  }
+  int64_t records = 0;
+  ASSERT_TRUE(env->store->InTx(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::Result r, tx.Query("SELECT COUNT(*) FROM fact_records WHERE uscc = ?",
+                                               {std::string("91350581133456810F")}));
+    records = r.rows[0].Int(0);
+    return absl::OkStatus();
+  }).ok());
+  EXPECT_EQ(records, 2);  // both batches are kept
+}
+
+TEST(RegistryTest, FactsForUnknownEnterprisesAreReported) {
+  auto env = NewTestEnv();
+  RegistryService registry(*env->store, env->clock);
+  ASSERT_TRUE(registry.ImportEnterprises(Actor::System(), ThreeEnterprisesCsv(), {}).ok());
+  ImportOptions strict;
+  strict.strict = true;
+  auto report = registry.ImportFacts(
+      Actor::System(), "uscc,revenue\n91350581133456810F,1.00\n91350500MA2XN8XK6T,2.00\n", strict);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_FALSE(report->committed);
+  ASSERT_FALSE(report->issues.empty());
+  EXPECT_EQ(report->issues.back().line, 3);
+  auto view = registry.Get(Actor::System(), "91350581133456810F");
+  EXPECT_EQ(FactOf(*view, "revenue"), "2072768.47");  // the strict import changed nothing
+}
+
+TEST(RegistryTest, ScopeCountyStaffAndEnterpriseUsers) {
+  auto env = NewTestEnv();
+  RegistryService registry(*env->store, env->clock);
+  ASSERT_TRUE(registry.ImportEnterprises(Actor::System(), ThreeEnterprisesCsv(), {}).ok());
+  Actor jinjiang = StaffActor("policy_officer", "350582", "350582.gxj");
+  EXPECT_TRUE(registry.Get(jinjiang, "91350582MA6KKM2WX5").ok());
+  EXPECT_EQ(registry.Get(jinjiang, "91350581133456810F").status().code(),
+            absl::StatusCode::kNotFound);
+  Actor city = StaffActor("leader", "350500");
+  EXPECT_TRUE(registry.Get(city, "91350581133456810F").ok());
+  Actor ent;
+  ent.kind = "enterprise";
+  ent.enterprise_uscc = "91350581133456810F";
+  ent.roles.push_back(RoleGrant{"enterprise", "350500", ""});
+  EXPECT_TRUE(registry.Get(ent, "91350581133456810F").ok());
+  EXPECT_EQ(registry.Get(ent, "91350582MA6KKM2WX5").status().code(), absl::StatusCode::kNotFound);
+  // Only administrators import.
+  EXPECT_EQ(registry.ImportEnterprises(jinjiang, ThreeEnterprisesCsv(), {}).status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+}  // namespace
+}  // namespace zhida::services

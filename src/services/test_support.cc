@@ -1,0 +1,70 @@
+#include "services/test_support.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "absl/time/civil_time.h"
+#include "gtest/gtest.h"
+#include "services/demo.h"
+
+namespace zhida::services::testing {
+
+TestEnv::~TestEnv() {
+  store.reset();
+  if (!dir.empty()) std::filesystem::remove_all(dir);
+}
+
+std::unique_ptr<TestEnv> NewTestEnv() {
+  auto env = std::make_unique<TestEnv>();
+  env->clock.Set(absl::FromCivil(absl::CivilSecond(2026, 11, 30, 9, 0, 0), absl::UTCTimeZone()));
+  const char* pg = std::getenv("ZHIDA_TEST_PG");
+  std::string url;
+  if (pg != nullptr && *pg != '\0') {
+    url = pg;
+  } else {
+    char tmpl[] = "/tmp/zhida-services-XXXXXX";
+    char* made = mkdtemp(tmpl);
+    EXPECT_NE(made, nullptr);
+    env->dir = made;
+    url = env->dir + "/test.db";
+  }
+  auto store = store::Store::Open(url);
+  EXPECT_TRUE(store.ok()) << store.status();
+  if (!store.ok()) return nullptr;
+  env->store = std::move(*store);
+  if (env->store->dialect() == store::Dialect::kPostgres) {
+    absl::Status st = env->store->InTx(store::TxMode::kWrite, [](store::Tx& tx) -> absl::Status {
+      RETURN_IF_ERROR(tx.Exec("DROP SCHEMA public CASCADE").status());
+      return tx.Exec("CREATE SCHEMA public").status();
+    });
+    EXPECT_TRUE(st.ok()) << st;
+  }
+  absl::Status migrated = env->store->Migrate();
+  EXPECT_TRUE(migrated.ok()) << migrated;
+  absl::Status seeded = SeedReferenceData(*env->store);
+  EXPECT_TRUE(seeded.ok()) << seeded;
+  return env;
+}
+
+Actor StaffActor(std::string role, std::string region, std::string dept) {
+  Actor actor;
+  actor.user_id = 0;
+  actor.username = "test-" + role;
+  actor.display_name = "测试用户";
+  actor.kind = "staff";
+  actor.roles.push_back(RoleGrant{std::move(role), std::move(region), std::move(dept)});
+  return actor;
+}
+
+std::string ThreeEnterprisesCsv() {
+  return "uscc,name,region,industry,scale,established,employees,insured_employees,revenue,"
+         "high_tech,tax_credit_grade,bank_account\n"
+         "91350581133456810F,泉州利瑞城市配送有限公司,350581,G5437,micro,2002-01-16,4,0,"
+         "2072768.47,false,M,6222020000000001\n"
+         "913505038728481487,泉州金银纺织品贸易有限公司,350503,F5131,micro,1989-04-20,3,2,"
+         "3524016.87,false,B,\n"
+         "91350582MA6KKM2WX5,泉州嘉德塑胶鞋业有限公司,350582,C1953,small,2025-11-24,40,38,"
+         ",true,A,\n";
+}
+
+}  // namespace zhida::services::testing

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # Debian packages: the C++ toolchain and libraries (DESIGN.md §7), PostgreSQL for the second
 # backend's tests, Chromium and CJK fonts for the browser tests.
 debs=(
-  build-essential cmake ninja-build ccache pkg-config git
+  build-essential cmake ninja-build ccache pkg-config git curl python3 bc time
   libboost1.81-dev libsodium-dev libcli11-dev nlohmann-json3-dev libabsl-dev libre2-dev
   libsqlite3-dev sqlite3 libpq-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev clang-14 libclang-rt-14-dev

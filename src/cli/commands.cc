@@ -16,7 +16,10 @@
 #include "services/accounts.h"
 #include "services/catalog.h"
 #include "services/demo.h"
+#include "services/demo_enterprises.h"
 #include "services/registry.h"
+#include "services/rule_check.h"
+#include "rules/conformance.h"
 #include "store/store.h"
 
 namespace zhida::cli {
@@ -107,6 +110,8 @@ void Commands::Register(CLI::App& app) {
   AddPolicy(app);
   AddUser(app);
   AddBackup(app);
+  AddGenerate(app);
+  AddRules(app);
 }
 
 void Commands::AddServe(CLI::App& app) {
@@ -149,7 +154,12 @@ void Commands::AddServe(CLI::App& app) {
       exit_code_ = Fail(store.status());
       return;
     }
-    http::App services_app(**store, core::SystemClock(), core::SecureIds(), nullptr);
+    auto rules = services::LoadRuleValidator(**store);
+    if (!rules.ok()) {
+      exit_code_ = Fail(rules.status());
+      return;
+    }
+    http::App services_app(**store, core::SystemClock(), core::SecureIds(), *rules);
     http::Api api(services_app, http::ApiOptions{
                                     opts->web_root.empty() ? DefaultWebRoot() : opts->web_root,
                                     opts->secure_cookies});
@@ -265,8 +275,13 @@ void Commands::AddDemo(CLI::App& app) {
     std::string password = opts->password;
     if (password.empty()) password = "Zd-" + core::SecureIds().NewToken(6) + "-2026";
     services::DemoConfig config{opts->enterprises, opts->seed, password};
+    auto rules = services::LoadRuleValidator(**store);
+    if (!rules.ok()) {
+      exit_code_ = Fail(rules.status());
+      return;
+    }
     auto summary = services::BuildDemo(**store, core::SystemClock(), core::SecureIds(), config,
-                                       nullptr, std::cerr);
+                                       *rules, std::cerr);
     if (!summary.ok()) {
       exit_code_ = Fail(summary.status());
       return;
@@ -444,6 +459,82 @@ void Commands::AddBackup(CLI::App& app) {
       return;
     }
     std::cout << "已备份到 " << *to << "\n";
+  });
+}
+
+void Commands::AddGenerate(CLI::App& app) {
+  struct Opts {
+    services::DemoOptions demo;
+    std::string out;
+  };
+  auto opts = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand("generate", "生成合成数据（测试与基准用）");
+  cmd->require_subcommand(1);
+  CLI::App* enterprises =
+      cmd->add_subcommand("enterprises", "生成合成企业 CSV（与 zhida import enterprises 的格式相同）");
+  enterprises->add_option("--count", opts->demo.count, "企业数量")
+      ->check(CLI::Range(int64_t{1}, int64_t{10000000}))
+      ->capture_default_str();
+  enterprises->add_option("--seed", opts->demo.seed, "随机种子")->capture_default_str();
+  enterprises->add_option("--out", opts->out, "输出文件")->required();
+  enterprises->callback([this, opts] {
+    std::string csv;
+    services::WriteDemoEnterprisesCsv(opts->demo, &csv);
+    std::ofstream out(opts->out, std::ios::binary);
+    out << csv;
+    out.close();
+    if (!out) {
+      exit_code_ = Fail(InvalidField("file.write", "out", "无法写入文件：" + opts->out));
+      return;
+    }
+    std::cout << "已生成 " << opts->demo.count << " 家企业：" << opts->out << "\n";
+  });
+}
+
+void Commands::AddRules(CLI::App& app) {
+  struct Opts {
+    std::string dir;
+    std::string kind = "eligibility";
+    std::string text;
+  };
+  auto opts = std::make_shared<Opts>();
+  CLI::App* cmd = app.add_subcommand("rules", "规则语言工具");
+  cmd->require_subcommand(1);
+  CLI::App* conformance =
+      cmd->add_subcommand("conformance", "运行目录中的一致性用例（*.json），最后一行为 N passed, N failed");
+  conformance->add_option("dir", opts->dir, "用例目录")->required()->check(CLI::ExistingDirectory);
+  conformance->callback([this, opts] {
+    auto counts = rules::RunConformance(opts->dir, std::cout);
+    if (!counts.ok()) {
+      exit_code_ = Fail(counts.status());
+      return;
+    }
+    exit_code_ = counts->failed == 0 ? 0 : 1;
+  });
+  CLI::App* check = cmd->add_subcommand("check", "按企业字段表检查一条规则");
+  AddDbOption(check);
+  check->add_option("--kind", opts->kind, "eligibility（申报条件）或 award（奖补公式）")
+      ->check(CLI::IsMember({"eligibility", "award"}))
+      ->capture_default_str();
+  check->add_option("rule", opts->text, "规则文本")->required();
+  check->callback([this, opts] {
+    auto store = OpenStore(db_, unsafe_dev_);
+    if (!store.ok()) {
+      exit_code_ = Fail(store.status());
+      return;
+    }
+    auto validator = services::LoadRuleValidator(**store);
+    if (!validator.ok()) {
+      exit_code_ = Fail(validator.status());
+      return;
+    }
+    std::string issue = (*validator)(opts->text, opts->kind == "award");
+    if (!issue.empty()) {
+      std::cerr << "规则有误：" << issue << "\n";
+      exit_code_ = 1;
+      return;
+    }
+    std::cout << "规则有效\n";
   });
 }
 

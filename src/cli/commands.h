@@ -22,6 +22,8 @@ class Commands {
   void AddPolicy(CLI::App& app);
   void AddUser(CLI::App& app);
   void AddBackup(CLI::App& app);
+  void AddGenerate(CLI::App& app);
+  void AddRules(CLI::App& app);
 
   // Adds --db with ZHIDA_DB and the default var/zhida.db.
   void AddDbOption(CLI::App* command);

@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -126,16 +128,73 @@ TEST(CsvTest, FieldLimit) {
   EXPECT_EQ(ErrorOf(ok + ","), "第 1 行：字段数超过 4096 个");
 }
 
-// The reader must parse 1,000,000 rows × 23 columns in well under a second. This test parses a
-// quarter of that (to keep the suite's memory small) and, in optimized builds without sanitizers,
-// requires the rate that the full size needs.
-#if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__) && !defined(ZHIDA_SANITIZE)
-constexpr bool kTimed = true;
-#else
-constexpr bool kTimed = false;
-#endif
+// RFC 4180 encoding of one record: a field is quoted when it holds a comma, quote or line break,
+// or is empty and alone on its line (an empty line would be skipped).
+std::string Encode(const Record& record) {
+  std::string out;
+  for (size_t i = 0; i < record.size(); ++i) {
+    if (i > 0) out += ',';
+    const std::string& f = record[i];
+    const bool quote = f.find_first_of(",\"\r\n") != std::string::npos ||
+                       (record.size() == 1 && f.empty()) || (!f.empty() && f[0] == '"');
+    if (!quote) {
+      out += f;
+      continue;
+    }
+    out += '"';
+    for (char c : f) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    out += '"';
+  }
+  return out;
+}
 
-TEST(CsvTest, FastEnoughForAMillionRows) {
+TEST(CsvTest, RandomRecordsRoundTrip) {
+  const char* env = std::getenv("ZHIDA_SEED");
+  const uint64_t seed = env != nullptr ? std::strtoull(env, nullptr, 10) : std::random_device{}();
+  std::printf("csv round-trip seed: %llu (ZHIDA_SEED)\n", static_cast<unsigned long long>(seed));
+  std::mt19937_64 rng(seed);
+  const std::string alphabet[] = {"a", "1", " ", ",", "\"", "\n", "\r", "\r\n", "泉", "\t"};
+  for (int round = 0; round < 300; ++round) {
+    std::vector<Record> records(rng() % 20 + 1);
+    std::string text;
+    for (Record& r : records) {
+      r.resize(rng() % 6 + 1);
+      for (std::string& f : r) {
+        const int len = static_cast<int>(rng() % 8);
+        for (int i = 0; i < len; ++i) f += alphabet[rng() % std::size(alphabet)];
+      }
+      text += Encode(r) + (rng() % 2 ? "\r\n" : "\n");
+    }
+    std::string error;
+    ASSERT_EQ(ReadAll(text, &error), records) << "seed " << seed << " round " << round;
+    ASSERT_EQ(error, "");
+  }
+}
+
+TEST(CsvTest, RandomBytesNeverCrash) {
+  std::mt19937_64 rng(12345);
+  const char bytes[] = {'a', ',', '"', '\n', '\r', '\xEF', '\xBB', '\xBF', '\0'};
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    const int len = static_cast<int>(rng() % 40);
+    for (int i = 0; i < len; ++i) text += bytes[rng() % std::size(bytes)];
+    CsvReader reader(text);
+    std::vector<std::string_view> fields;
+    std::string error;
+    int records = 0;
+    while (reader.Next(&fields, &error)) {
+      ASSERT_LE(++records, len + 1);
+      for (std::string_view f : fields) ASSERT_LE(f.size(), text.size());
+    }
+    if (!error.empty()) {
+      ASSERT_EQ(error.rfind("第 ", 0), 0u) << error;
+    }
+  }
+}
+
+// A large file parses completely and correctly; the time is printed for information only (speed
+// is measured by bench/import, never asserted in tests: the machines are shared and noisy).
+TEST(CsvTest, ParsesAQuarterMillionRows) {
   constexpr int kRows = 250000;
   const std::string row =
       "91350581133456810F,泉州利瑞0城市配送有限公司,350581,G5437,micro,2002-01-16,4,0,"
@@ -163,9 +222,6 @@ TEST(CsvTest, FastEnoughForAMillionRows) {
   EXPECT_EQ(field_bytes, int64_t{10} * kRows);
   std::printf("csv: %d rows x 23 columns (%.1f MB) in %.3f s; 1,000,000 rows would take %.3f s\n",
               kRows, text.size() / 1e6, seconds, seconds * 1e6 / kRows);
-  if (kTimed) {
-    EXPECT_LT(seconds * 1e6 / kRows, 1.0);
-  }
 }
 
 }  // namespace

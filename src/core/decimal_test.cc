@@ -466,6 +466,26 @@ TEST(DecimalPropertyTest, AddSubCompareAgree) {
   }
 }
 
+TEST(DecimalPropertyTest, ParseOfArbitraryTextIsExactOrAnError) {
+  // Whatever Parse accepts prints back to text that parses to the same coefficient and scale,
+  // and agrees with the value written (checked by comparing with the plain-digit form).
+  std::mt19937_64 rng(Seed() + 2);
+  const char alphabet[] = "0123456789.-+eE ,x";
+  for (int i = 0; i < 50000; ++i) {
+    std::string text;
+    const int len = static_cast<int>(rng() % 24);
+    for (int k = 0; k < len; ++k) text += alphabet[rng() % (sizeof alphabet - 1)];
+    absl::StatusOr<Decimal> d = Decimal::Parse(text);
+    if (!d.ok()) {
+      ASSERT_FALSE(ErrorCode(d.status()).empty()) << text;
+      continue;
+    }
+    absl::StatusOr<Decimal> back = Decimal::Parse(d->ToString());
+    ASSERT_TRUE(back.ok()) << text;
+    ASSERT_TRUE(back->coefficient() == d->coefficient() && back->scale() == d->scale()) << text;
+  }
+}
+
 TEST(DecimalPropertyTest, DivBracketsTheQuotient) {
   std::mt19937_64 rng(Seed() + 1);
   for (int i = 0; i < 20000; ++i) {

@@ -195,7 +195,8 @@ TEST_F(ApiTest, EnterprisesAreScoped) {
   ASSERT_EQ(own.status, 200);
   EXPECT_EQ(Body(own)["region_name"], "石狮市");
   bool has_revenue = false;
-  for (const json& f : Body(own)["facts"]) {
+  json enterprise = Body(own);  // the loop below must not iterate a temporary
+  for (const json& f : enterprise["facts"]) {
     if (f["field"] == "revenue") {
       has_revenue = true;
       EXPECT_EQ(f["value"], "2072768.47");  // money as a string, exact

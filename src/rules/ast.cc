@@ -9,29 +9,46 @@ const char* UnaryOpText(UnaryOp op) { return op == UnaryOp::kNot ? "!" : "-"; }
 
 const char* BinaryOpText(BinaryOp op) {
   switch (op) {
-    case BinaryOp::kAdd: return "+";
-    case BinaryOp::kSub: return "-";
-    case BinaryOp::kMul: return "*";
-    case BinaryOp::kDiv: return "/";
-    case BinaryOp::kMod: return "%";
-    case BinaryOp::kEq: return "==";
-    case BinaryOp::kNe: return "!=";
-    case BinaryOp::kLt: return "<";
-    case BinaryOp::kLe: return "<=";
-    case BinaryOp::kGt: return ">";
-    case BinaryOp::kGe: return ">=";
-    case BinaryOp::kIn: return "in";
+    case BinaryOp::kAdd:
+      return "+";
+    case BinaryOp::kSub:
+      return "-";
+    case BinaryOp::kMul:
+      return "*";
+    case BinaryOp::kDiv:
+      return "/";
+    case BinaryOp::kMod:
+      return "%";
+    case BinaryOp::kEq:
+      return "==";
+    case BinaryOp::kNe:
+      return "!=";
+    case BinaryOp::kLt:
+      return "<";
+    case BinaryOp::kLe:
+      return "<=";
+    case BinaryOp::kGt:
+      return ">";
+    case BinaryOp::kGe:
+      return ">=";
+    case BinaryOp::kIn:
+      return "in";
   }
   return "?";
 }
 
 const char* MacroText(MacroKind macro) {
   switch (macro) {
-    case MacroKind::kAll: return "all";
-    case MacroKind::kExists: return "exists";
-    case MacroKind::kExistsOne: return "exists_one";
-    case MacroKind::kMap: return "map";
-    case MacroKind::kFilter: return "filter";
+    case MacroKind::kAll:
+      return "all";
+    case MacroKind::kExists:
+      return "exists";
+    case MacroKind::kExistsOne:
+      return "exists_one";
+    case MacroKind::kMap:
+      return "map";
+    case MacroKind::kFilter:
+      return "filter";
   }
   return "?";
 }
@@ -44,21 +61,29 @@ enum Prec { kCondPrec = 1, kOrPrec, kAndPrec, kRelPrec, kAddPrec, kMulPrec, kUna
 int BinaryPrec(BinaryOp op) {
   switch (op) {
     case BinaryOp::kAdd:
-    case BinaryOp::kSub: return kAddPrec;
+    case BinaryOp::kSub:
+      return kAddPrec;
     case BinaryOp::kMul:
     case BinaryOp::kDiv:
-    case BinaryOp::kMod: return kMulPrec;
-    default: return kRelPrec;
+    case BinaryOp::kMod:
+      return kMulPrec;
+    default:
+      return kRelPrec;
   }
 }
 
 int PrecOf(const Expr& e) {
   switch (e.kind) {
-    case ExprKind::kCond: return kCondPrec;
-    case ExprKind::kOr: return kOrPrec;
-    case ExprKind::kAnd: return kAndPrec;
-    case ExprKind::kBinary: return BinaryPrec(e.binary_op);
-    case ExprKind::kUnary: return kUnaryPrec;
+    case ExprKind::kCond:
+      return kCondPrec;
+    case ExprKind::kOr:
+      return kOrPrec;
+    case ExprKind::kAnd:
+      return kAndPrec;
+    case ExprKind::kBinary:
+      return BinaryPrec(e.binary_op);
+    case ExprKind::kUnary:
+      return kUnaryPrec;
     case ExprKind::kLiteral:
       // A negative number literal prints with its sign, like a unary minus.
       if ((e.lit_kind == LiteralKind::kInt && e.int_value < 0) ||
@@ -66,7 +91,8 @@ int PrecOf(const Expr& e) {
         return kUnaryPrec;
       }
       return kTop;
-    default: return kTop;
+    default:
+      return kTop;
   }
 }
 
@@ -74,11 +100,21 @@ std::string Quote(const std::string& s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20 || c == 0x7F) {
           out += absl::StrFormat("\\x%02X", c);
@@ -122,11 +158,21 @@ class Printer {
     switch (e.kind) {
       case ExprKind::kLiteral:
         switch (e.lit_kind) {
-          case LiteralKind::kNull: out_ += "null"; break;
-          case LiteralKind::kBool: out_ += e.bool_value ? "true" : "false"; break;
-          case LiteralKind::kInt: absl::StrAppend(&out_, e.int_value); break;
-          case LiteralKind::kDecimal: out_ += e.text; break;
-          case LiteralKind::kString: out_ += Quote(e.text); break;
+          case LiteralKind::kNull:
+            out_ += "null";
+            break;
+          case LiteralKind::kBool:
+            out_ += e.bool_value ? "true" : "false";
+            break;
+          case LiteralKind::kInt:
+            absl::StrAppend(&out_, e.int_value);
+            break;
+          case LiteralKind::kDecimal:
+            out_ += e.text;
+            break;
+          case LiteralKind::kString:
+            out_ += Quote(e.text);
+            break;
         }
         return;
       case ExprKind::kIdent:

@@ -15,18 +15,18 @@ using ExprId = std::int32_t;
 inline constexpr ExprId kNoExpr = -1;
 
 enum class ExprKind : std::uint8_t {
-  kLiteral,   // lit_kind + value
-  kIdent,     // name
-  kSelect,    // args[0].name; test_only for has(args[0].name)
-  kIndex,     // args[0][args[1]]
-  kUnary,     // op args[0]
-  kBinary,    // args[0] op args[1]
-  kAnd,       // args[0] && args[1] && ... (flattened chain, two or more)
-  kOr,        // args[0] || args[1] || ... (flattened chain, two or more)
-  kCond,      // args[0] ? args[1] : args[2]
-  kCall,      // name(args...) or, with has_target, args[0].name(args[1...])
-  kList,      // [args...]
-  kMap,       // {args[0]: args[1], args[2]: args[3], ...}
+  kLiteral,        // lit_kind + value
+  kIdent,          // name
+  kSelect,         // args[0].name; test_only for has(args[0].name)
+  kIndex,          // args[0][args[1]]
+  kUnary,          // op args[0]
+  kBinary,         // args[0] op args[1]
+  kAnd,            // args[0] && args[1] && ... (flattened chain, two or more)
+  kOr,             // args[0] || args[1] || ... (flattened chain, two or more)
+  kCond,           // args[0] ? args[1] : args[2]
+  kCall,           // name(args...) or, with has_target, args[0].name(args[1...])
+  kList,           // [args...]
+  kMap,            // {args[0]: args[1], args[2]: args[3], ...}
   kComprehension,  // macro over args[0] with variable `name`: args[1] (predicate or transform),
                    // args[2] (transform of the 3-argument map)
 };
@@ -36,8 +36,18 @@ enum class LiteralKind : std::uint8_t { kNull, kBool, kInt, kDecimal, kString };
 enum class UnaryOp : std::uint8_t { kNot, kNeg };
 
 enum class BinaryOp : std::uint8_t {
-  kAdd, kSub, kMul, kDiv, kMod,
-  kEq, kNe, kLt, kLe, kGt, kGe, kIn,
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kMod,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kIn,
 };
 
 enum class MacroKind : std::uint8_t { kAll, kExists, kExistsOne, kMap, kFilter };

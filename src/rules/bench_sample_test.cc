@@ -68,8 +68,8 @@ TEST(BenchSampleTest, EvalRowMatchesExpectedCsvByteForByte) {
   int undetermined = 0, errors = 0;
   for (const nlohmann::json& p : policies) {
     const std::string id = p["id"].get<std::string>();
-    CompileResult eligibility = Compile(p["eligibility"].get<std::string>(), shared,
-                                        ResultKind::kBool);
+    CompileResult eligibility =
+        Compile(p["eligibility"].get<std::string>(), shared, ResultKind::kBool);
     ASSERT_TRUE(eligibility.ok()) << id << ": " << FormatIssue(eligibility.issues[0]);
     CompileResult award = Compile(p["award"].get<std::string>(), shared, ResultKind::kDecimal);
     ASSERT_TRUE(award.ok()) << id << ": " << FormatIssue(award.issues[0]);
@@ -97,8 +97,7 @@ TEST(BenchSampleTest, EvalRowMatchesExpectedCsvByteForByte) {
     std::string la, lb;
     for (int line = 1; std::getline(a, la) && std::getline(b, lb); ++line) {
       if (la != lb) {
-        ADD_FAILURE() << "first difference at line " << line << ": got " << la << ", want "
-                      << lb;
+        ADD_FAILURE() << "first difference at line " << line << ": got " << la << ", want " << lb;
         break;
       }
     }

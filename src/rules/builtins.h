@@ -9,18 +9,29 @@
 namespace zhida::rules {
 
 enum class Builtin : std::uint8_t {
-  kSize, kContains, kStartsWith, kEndsWith, kMatches,
-  kInt, kString, kDecimal, kDate,
-  kMin, kMax, kRound, kYearsBetween, kDaysBetween,
+  kSize,
+  kContains,
+  kStartsWith,
+  kEndsWith,
+  kMatches,
+  kInt,
+  kString,
+  kDecimal,
+  kDate,
+  kMin,
+  kMax,
+  kRound,
+  kYearsBetween,
+  kDaysBetween,
   kHasFact,  // has(field): the fact is known for this enterprise
 };
 
 struct BuiltinInfo {
   Builtin id;
   const char* name;
-  int min_args;     // counting the receiver of a method call
-  int max_args;     // -1: unbounded
-  bool method_ok;   // may be written target.name(...)
+  int min_args;    // counting the receiver of a method call
+  int max_args;    // -1: unbounded
+  bool method_ok;  // may be written target.name(...)
 };
 
 // The built-in named `name`, or nullopt.

@@ -14,15 +14,24 @@ namespace zhida::rules {
 
 std::string TypeName(const Type& type) {
   switch (type.kind) {
-    case TypeKind::kNull: return "null";
-    case TypeKind::kBool: return "bool";
-    case TypeKind::kInt: return "int";
-    case TypeKind::kDecimal: return "decimal";
-    case TypeKind::kString: return "string";
-    case TypeKind::kDate: return "date";
-    case TypeKind::kList: return absl::StrCat("list(", TypeName(type.Elem()), ")");
-    case TypeKind::kMap: return absl::StrCat("map(", TypeName(type.Elem()), ")");
-    case TypeKind::kDyn: return "dyn";
+    case TypeKind::kNull:
+      return "null";
+    case TypeKind::kBool:
+      return "bool";
+    case TypeKind::kInt:
+      return "int";
+    case TypeKind::kDecimal:
+      return "decimal";
+    case TypeKind::kString:
+      return "string";
+    case TypeKind::kDate:
+      return "date";
+    case TypeKind::kList:
+      return absl::StrCat("list(", TypeName(type.Elem()), ")");
+    case TypeKind::kMap:
+      return absl::StrCat("map(", TypeName(type.Elem()), ")");
+    case TypeKind::kDyn:
+      return "dyn";
   }
   return "?";
 }
@@ -39,29 +48,46 @@ const Type kDateT = Type::Of(TypeKind::kDate);
 // Chinese names of types for messages a policy officer reads.
 std::string TypeNameZh(const Type& t) {
   switch (t.kind) {
-    case TypeKind::kNull: return "空值 null";
-    case TypeKind::kBool: return "真/假 bool";
-    case TypeKind::kInt: return "整数 int";
-    case TypeKind::kDecimal: return "小数 decimal";
-    case TypeKind::kString: return "文本 string";
-    case TypeKind::kDate: return "日期 date";
-    case TypeKind::kList: return absl::StrCat("列表 ", TypeName(t));
-    case TypeKind::kMap: return absl::StrCat("映射 ", TypeName(t));
-    case TypeKind::kDyn: return "任意类型 dyn";
+    case TypeKind::kNull:
+      return "空值 null";
+    case TypeKind::kBool:
+      return "真/假 bool";
+    case TypeKind::kInt:
+      return "整数 int";
+    case TypeKind::kDecimal:
+      return "小数 decimal";
+    case TypeKind::kString:
+      return "文本 string";
+    case TypeKind::kDate:
+      return "日期 date";
+    case TypeKind::kList:
+      return absl::StrCat("列表 ", TypeName(t));
+    case TypeKind::kMap:
+      return absl::StrCat("映射 ", TypeName(t));
+    case TypeKind::kDyn:
+      return "任意类型 dyn";
   }
   return "?";
 }
 
 Type FromFieldType(FieldType f) {
   switch (f) {
-    case FieldType::kBool: return kBoolT;
-    case FieldType::kInt: return kIntT;
-    case FieldType::kDecimal: return kDecT;
-    case FieldType::kString: return kStrT;
-    case FieldType::kDate: return kDateT;
-    case FieldType::kList: return Type::ListOf(kDyn);
-    case FieldType::kMap: return Type::MapOf(kDyn);
-    case FieldType::kDyn: return kDyn;
+    case FieldType::kBool:
+      return kBoolT;
+    case FieldType::kInt:
+      return kIntT;
+    case FieldType::kDecimal:
+      return kDecT;
+    case FieldType::kString:
+      return kStrT;
+    case FieldType::kDate:
+      return kDateT;
+    case FieldType::kList:
+      return Type::ListOf(kDyn);
+    case FieldType::kMap:
+      return Type::MapOf(kDyn);
+    case FieldType::kDyn:
+      return kDyn;
   }
   return kDyn;
 }
@@ -103,7 +129,10 @@ std::optional<Type> Join(const Type& a, const Type& b) {
 class Checker {
  public:
   Checker(const Ast& ast, const Schema& schema, const CheckOptions& options, IssueList& issues)
-      : ast_(ast), schema_(schema), options_(options), issues_(issues),
+      : ast_(ast),
+        schema_(schema),
+        options_(options),
+        issues_(issues),
         types_(static_cast<std::size_t>(ast.size()), kDyn) {}
 
   Type Run() { return Visit(ast_.root()); }
@@ -127,29 +156,45 @@ class Checker {
   Type VisitNode(ExprId id) {
     const Expr& e = ast_.node(id);
     switch (e.kind) {
-      case ExprKind::kLiteral: return Literal(e);
-      case ExprKind::kIdent: return Ident(e);
-      case ExprKind::kSelect: return Select(e);
-      case ExprKind::kIndex: return Index(e);
-      case ExprKind::kUnary: return Unary(e);
-      case ExprKind::kBinary: return Binary(e);
+      case ExprKind::kLiteral:
+        return Literal(e);
+      case ExprKind::kIdent:
+        return Ident(e);
+      case ExprKind::kSelect:
+        return Select(e);
+      case ExprKind::kIndex:
+        return Index(e);
+      case ExprKind::kUnary:
+        return Unary(e);
+      case ExprKind::kBinary:
+        return Binary(e);
       case ExprKind::kAnd:
-      case ExprKind::kOr: return Logic(e);
-      case ExprKind::kCond: return Cond(e);
-      case ExprKind::kCall: return Call(e);
-      case ExprKind::kList: return List(e);
-      case ExprKind::kMap: return MapLit(e);
-      case ExprKind::kComprehension: return Comprehension(e);
+      case ExprKind::kOr:
+        return Logic(e);
+      case ExprKind::kCond:
+        return Cond(e);
+      case ExprKind::kCall:
+        return Call(e);
+      case ExprKind::kList:
+        return List(e);
+      case ExprKind::kMap:
+        return MapLit(e);
+      case ExprKind::kComprehension:
+        return Comprehension(e);
     }
     return kDyn;
   }
 
   Type Literal(const Expr& e) {
     switch (e.lit_kind) {
-      case LiteralKind::kNull: return Type::Of(TypeKind::kNull);
-      case LiteralKind::kBool: return kBoolT;
-      case LiteralKind::kInt: return kIntT;
-      case LiteralKind::kString: return kStrT;
+      case LiteralKind::kNull:
+        return Type::Of(TypeKind::kNull);
+      case LiteralKind::kBool:
+        return kBoolT;
+      case LiteralKind::kInt:
+        return kIntT;
+      case LiteralKind::kString:
+        return kStrT;
       case LiteralKind::kDecimal:
         if (!core::Decimal::Parse(e.text).ok()) {
           Issue(e, "limit.decimal_literal",
@@ -171,10 +216,11 @@ class Checker {
     if (const FieldDef* f = schema_.FindField(e.text)) return FromFieldType(f->type);
     if (const ParameterDef* p = schema_.FindParameter(e.text)) return FromFieldType(p->type);
     std::string hint = schema_.Suggest(e.text);
-    Issue(e, "check.unknown_field",
-          absl::StrCat("未知字段 “", e.text, "”", hint.empty() ? "" : "，是否应为 “" + hint + "”？"),
-          absl::StrCat("unknown field '", e.text, "'",
-                       hint.empty() ? "" : "; did you mean '" + hint + "'?"));
+    Issue(
+        e, "check.unknown_field",
+        absl::StrCat("未知字段 “", e.text, "”", hint.empty() ? "" : "，是否应为 “" + hint + "”？"),
+        absl::StrCat("unknown field '", e.text, "'",
+                     hint.empty() ? "" : "; did you mean '" + hint + "'?"));
     return kDyn;
   }
 
@@ -231,10 +277,8 @@ class Checker {
 
   void OperandIssue(const Expr& e, const Type& a, const Type& b) {
     const char* op = BinaryOpText(e.binary_op);
-    TypeIssue(e,
-              absl::StrCat("运算符 “", op, "” 不能用于 ", TypeNameZh(a), " 和 ", TypeNameZh(b)),
-              absl::StrCat("operator '", op, "' cannot take ", TypeName(a), " and ",
-                           TypeName(b)));
+    TypeIssue(e, absl::StrCat("运算符 “", op, "” 不能用于 ", TypeNameZh(a), " 和 ", TypeNameZh(b)),
+              absl::StrCat("operator '", op, "' cannot take ", TypeName(a), " and ", TypeName(b)));
   }
 
   Type Binary(const Expr& e) {
@@ -271,8 +315,7 @@ class Checker {
       case BinaryOp::kNe:
         if (!Comparable(a, b)) {
           if (a.kind == TypeKind::kNull || b.kind == TypeKind::kNull) {
-            TypeIssue(e,
-                      "事实缺失不是 null：判断某项数据是否已知请用 has(字段)",
+            TypeIssue(e, "事实缺失不是 null：判断某项数据是否已知请用 has(字段)",
                       "a missing fact is not null: use has(field) to test whether it is known");
           } else {
             OperandIssue(e, a, b);
@@ -285,8 +328,7 @@ class Checker {
       case BinaryOp::kGe: {
         bool ok = (IsNumOrDyn(a) && IsNumOrDyn(b)) ||
                   ((a.kind == b.kind || IsDyn(a) || IsDyn(b)) &&
-                   (Is(a, TypeKind::kString) || Is(a, TypeKind::kBool) ||
-                    Is(a, TypeKind::kDate)) &&
+                   (Is(a, TypeKind::kString) || Is(a, TypeKind::kBool) || Is(a, TypeKind::kDate)) &&
                    (Is(b, TypeKind::kString) || Is(b, TypeKind::kBool) || Is(b, TypeKind::kDate)));
         if (!ok) OperandIssue(e, a, b);
         return kBoolT;
@@ -328,10 +370,9 @@ class Checker {
     }
     std::optional<Type> j = Join(yes, no);
     if (!j) {
-      TypeIssue(e,
-                absl::StrCat("“?:” 两个分支的类型不同：", TypeNameZh(yes), " 和 ", TypeNameZh(no)),
-                absl::StrCat("the branches of '?:' differ: ", TypeName(yes), " and ",
-                             TypeName(no)));
+      TypeIssue(
+          e, absl::StrCat("“?:” 两个分支的类型不同：", TypeNameZh(yes), " 和 ", TypeNameZh(no)),
+          absl::StrCat("the branches of '?:' differ: ", TypeName(yes), " and ", TypeName(no)));
       return kDyn;
     }
     return *j;
@@ -374,16 +415,21 @@ class Checker {
   std::int64_t SizeBound(ExprId id) const {
     const Expr& e = ast_.node(id);
     switch (e.kind) {
-      case ExprKind::kList: return static_cast<std::int64_t>(e.args.size());
-      case ExprKind::kMap: return static_cast<std::int64_t>(e.args.size() / 2);
+      case ExprKind::kList:
+        return static_cast<std::int64_t>(e.args.size());
+      case ExprKind::kMap:
+        return static_cast<std::int64_t>(e.args.size() / 2);
       case ExprKind::kBinary:
         if (e.binary_op == BinaryOp::kAdd) {
           return std::min(kMaxListSize, SizeBound(e.args[0]) + SizeBound(e.args[1]));
         }
         return kMaxListSize;
-      case ExprKind::kCond: return std::max(SizeBound(e.args[1]), SizeBound(e.args[2]));
-      case ExprKind::kComprehension: return SizeBound(e.args[0]);
-      default: return kMaxListSize;
+      case ExprKind::kCond:
+        return std::max(SizeBound(e.args[1]), SizeBound(e.args[2]));
+      case ExprKind::kComprehension:
+        return SizeBound(e.args[0]);
+      default:
+        return kMaxListSize;
     }
   }
 
@@ -395,17 +441,17 @@ class Checker {
     } else if (range.kind == TypeKind::kMap) {
       var = kStrT;
     } else if (!IsDyn(range)) {
-      TypeIssue(e, absl::StrCat(MacroText(e.macro), "() 只能用于列表或映射，这里是 ",
-                                TypeNameZh(range)),
-                absl::StrCat(MacroText(e.macro), "() needs a list or a map, got ",
-                             TypeName(range)));
+      TypeIssue(
+          e, absl::StrCat(MacroText(e.macro), "() 只能用于列表或映射，这里是 ", TypeNameZh(range)),
+          absl::StrCat(MacroText(e.macro), "() needs a list or a map, got ", TypeName(range)));
     }
     // Nested comprehensions multiply; refuse a rule whose worst case exceeds the budget.
     std::int64_t saved = iteration_factor_;
-    iteration_factor_ = std::min(kMaxComprehensionIterations + 1,
-                                 iteration_factor_ * std::max<std::int64_t>(1, SizeBound(e.args[0])));
-    iterations_total_ = std::min(kMaxComprehensionIterations + 1,
-                                 iterations_total_ + iteration_factor_);
+    iteration_factor_ =
+        std::min(kMaxComprehensionIterations + 1,
+                 iteration_factor_ * std::max<std::int64_t>(1, SizeBound(e.args[0])));
+    iterations_total_ =
+        std::min(kMaxComprehensionIterations + 1, iterations_total_ + iteration_factor_);
     if (iterations_total_ > kMaxComprehensionIterations && !iteration_issue_) {
       iteration_issue_ = true;
       Issue(e, "limit.iterations",
@@ -513,7 +559,8 @@ class Checker {
                      (schema_.FindField(arg.text) || schema_.FindParameter(arg.text));
       if (!is_fact) {
         Visit(e.args[0]);
-        Issue(e, "check.has_argument", "has() 的参数应为字段名（has(营收字段)）或映射字段（has(m.f)）",
+        Issue(e, "check.has_argument",
+              "has() 的参数应为字段名（has(营收字段)）或映射字段（has(m.f)）",
               "has() takes a field name or a map field selection");
       } else {
         Visit(e.args[0]);

@@ -21,7 +21,15 @@ namespace zhida::rules {
 // A static type. kDecimal admits int values too (int promotes to decimal wherever a decimal is
 // accepted), so a branch `x ? 1 : 0.5` has type decimal. kDyn is "any type, checked at run time".
 enum class TypeKind : std::uint8_t {
-  kNull, kBool, kInt, kDecimal, kString, kDate, kList, kMap, kDyn,
+  kNull,
+  kBool,
+  kInt,
+  kDecimal,
+  kString,
+  kDate,
+  kList,
+  kMap,
+  kDyn,
 };
 
 struct Type {

@@ -61,14 +61,22 @@ absl::StatusOr<std::map<std::string, std::string>> ReadSkipList(const std::files
 
 std::optional<FieldType> TypeOfBinding(const Value& v) {
   switch (v.kind()) {
-    case ValueKind::kBool: return FieldType::kBool;
-    case ValueKind::kInt: return FieldType::kInt;
-    case ValueKind::kDecimal: return FieldType::kDecimal;
-    case ValueKind::kString: return FieldType::kString;
-    case ValueKind::kList: return FieldType::kList;
-    case ValueKind::kMap: return FieldType::kMap;
-    case ValueKind::kDate: return FieldType::kDate;
-    default: return FieldType::kDyn;
+    case ValueKind::kBool:
+      return FieldType::kBool;
+    case ValueKind::kInt:
+      return FieldType::kInt;
+    case ValueKind::kDecimal:
+      return FieldType::kDecimal;
+    case ValueKind::kString:
+      return FieldType::kString;
+    case ValueKind::kList:
+      return FieldType::kList;
+    case ValueKind::kMap:
+      return FieldType::kMap;
+    case ValueKind::kDate:
+      return FieldType::kDate;
+    default:
+      return FieldType::kDyn;
   }
 }
 
@@ -118,7 +126,8 @@ absl::StatusOr<std::string> RunCase(const nlohmann::json& c) {
 bool SameTypedValue(const Value& a, const Value& b) {
   if (a.kind() != b.kind()) return false;
   switch (a.kind()) {
-    case ValueKind::kDecimal: return a.decimal_value().Compare(b.decimal_value()) == 0;
+    case ValueKind::kDecimal:
+      return a.decimal_value().Compare(b.decimal_value()) == 0;
     case ValueKind::kList: {
       const ValueList& l = a.list_value();
       const ValueList& r = b.list_value();
@@ -139,7 +148,8 @@ bool SameTypedValue(const Value& a, const Value& b) {
       return true;
     }
     case ValueKind::kUnknown:
-    case ValueKind::kError: return false;
+    case ValueKind::kError:
+      return false;
     default: {
       Value eq = Equal(a, b);
       return eq.is_bool() && eq.bool_value();

@@ -377,8 +377,8 @@ absl::Status Activation::Set(std::string_view code, Value value) {
     return InvalidField("rules.field_type", f.code,
                         absl::StrCat("字段 ", f.code, " 应为 ", FieldTypeName(f.type), "，实为 ",
                                      ValueKindName(value.kind())),
-                        absl::StrCat("field ", f.code, " must be ", FieldTypeName(f.type),
-                                     ", got ", ValueKindName(value.kind())));
+                        absl::StrCat("field ", f.code, " must be ", FieldTypeName(f.type), ", got ",
+                                     ValueKindName(value.kind())));
   }
   if (value.is_unknown()) value = Value::Unknown(f.code);
   values_[static_cast<std::size_t>(i)] = std::move(value);
@@ -387,10 +387,14 @@ absl::Status Activation::Set(std::string_view code, Value value) {
 
 const char* ConditionOutcomeName(ConditionOutcome outcome) {
   switch (outcome) {
-    case ConditionOutcome::kHeld: return "held";
-    case ConditionOutcome::kFailed: return "failed";
-    case ConditionOutcome::kUnknown: return "unknown";
-    case ConditionOutcome::kError: return "error";
+    case ConditionOutcome::kHeld:
+      return "held";
+    case ConditionOutcome::kFailed:
+      return "failed";
+    case ConditionOutcome::kUnknown:
+      return "unknown";
+    case ConditionOutcome::kError:
+      return "error";
   }
   return "?";
 }
@@ -427,8 +431,7 @@ ConditionTrace TraceCondition(const Program& program, internal::RowEvaluator& ev
 EvalResult EvalRow(const Program& program, const Activation& activation,
                    const EvalOptions& options) {
   ZCHECK(&activation.schema() == &program.schema());
-  internal::RowEvaluator ev(program.steps(), &program.schema(), &activation,
-                            program.loop_slots());
+  internal::RowEvaluator ev(program.steps(), &program.schema(), &activation, program.loop_slots());
   EvalResult result;
   if (!options.trace) {
     result.value = ev.Eval(program.root());
@@ -457,10 +460,10 @@ EligibilityDecision Decide(const Value& value) {
     d.error = value.error_value();
   } else {
     d.outcome = Eligibility::kError;
-    d.error = ErrorInfo{"eval.result_type",
-                        absl::StrCat("申报条件的结果不是真/假，而是 ", ValueKindName(value.kind())),
-                        absl::StrCat("eligibility gave ", ValueKindName(value.kind()),
-                                     ", not a bool")};
+    d.error =
+        ErrorInfo{"eval.result_type",
+                  absl::StrCat("申报条件的结果不是真/假，而是 ", ValueKindName(value.kind())),
+                  absl::StrCat("eligibility gave ", ValueKindName(value.kind()), ", not a bool")};
   }
   return d;
 }
@@ -471,10 +474,10 @@ Value ComputeAward(const Program& program, const Activation& activation,
   if (v.is_special()) return v;
   core::Decimal amount;
   if (!v.AsDecimal(&amount)) {
-    return internal::Err("eval.award_type",
-                         absl::StrCat("奖补金额公式的结果不是数字，而是 ", ValueKindName(v.kind())),
-                         absl::StrCat("the award formula gave ", ValueKindName(v.kind()),
-                                      ", not a number"));
+    return internal::Err(
+        "eval.award_type",
+        absl::StrCat("奖补金额公式的结果不是数字，而是 ", ValueKindName(v.kind())),
+        absl::StrCat("the award formula gave ", ValueKindName(v.kind()), ", not a number"));
   }
   if (cap.has_value() && amount.Compare(*cap) > 0) amount = *cap;
   // Rounded once, at the end, half-up to the fen (DESIGN.md §3).

@@ -31,7 +31,9 @@ class Activation {
   // InvalidArgument ("rules.field_type") when the value does not fit the field's type.
   absl::Status Set(std::string_view code, Value value);
   // Sets the fact at schema index `index` without checks (the batch loader's fast path).
-  void SetIndex(int index, Value value) { values_[static_cast<std::size_t>(index)] = std::move(value); }
+  void SetIndex(int index, Value value) {
+    values_[static_cast<std::size_t>(index)] = std::move(value);
+  }
   // Makes every fact unknown again.
   void Reset();
 
@@ -62,7 +64,7 @@ struct ConditionTrace {
   std::string text;  // the condition, reprinted
   Position pos;      // where it starts in the rule text
   ConditionOutcome outcome = ConditionOutcome::kHeld;
-  Value value;       // what it evaluated to
+  Value value;  // what it evaluated to
   // The values compared: both sides of a comparison or `in`, the operand of `!`, the arguments
   // of a function call; empty for other conditions.
   std::vector<TracedOperand> operands;

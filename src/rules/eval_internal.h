@@ -38,7 +38,9 @@ class RowEvaluator {
  public:
   RowEvaluator(const std::vector<Step>& steps, const Schema* schema, const Activation* activation,
                int loop_slots)
-      : steps_(steps), schema_(schema), activation_(activation),
+      : steps_(steps),
+        schema_(schema),
+        activation_(activation),
         loop_(static_cast<std::size_t>(loop_slots)) {}
 
   Value Eval(std::int32_t index);

@@ -63,12 +63,18 @@ Value IntArith(BinaryOp op, std::int64_t a, std::int64_t b) {
 
 Value StringValueOf(const Value& v) {
   switch (v.kind()) {
-    case ValueKind::kString: return v;
-    case ValueKind::kInt: return Value::String(absl::StrCat(v.int_value()));
-    case ValueKind::kDecimal: return Value::String(v.decimal_value().ToString());
-    case ValueKind::kDate: return Value::String(v.date_value().ToString());
-    case ValueKind::kBool: return Value::String(v.bool_value() ? "true" : "false");
-    default: return NoOverload("string", v);
+    case ValueKind::kString:
+      return v;
+    case ValueKind::kInt:
+      return Value::String(absl::StrCat(v.int_value()));
+    case ValueKind::kDecimal:
+      return Value::String(v.decimal_value().ToString());
+    case ValueKind::kDate:
+      return Value::String(v.date_value().ToString());
+    case ValueKind::kBool:
+      return Value::String(v.bool_value() ? "true" : "false");
+    default:
+      return NoOverload("string", v);
   }
 }
 
@@ -181,11 +187,16 @@ Value Arith(BinaryOp op, const Value& a, const Value& b) {
   Decimal x, y;
   if (!a.AsDecimal(&x) || !b.AsDecimal(&y)) return NoOverload(BinaryOpText(op), a, b);
   switch (op) {
-    case BinaryOp::kAdd: return FromDecimal(x.Add(y));
-    case BinaryOp::kSub: return FromDecimal(x.Sub(y));
-    case BinaryOp::kMul: return FromDecimal(x.Mul(y));
-    case BinaryOp::kDiv: return DivideDecimal(x, y);
-    default: return NoOverload(BinaryOpText(op), a, b);
+    case BinaryOp::kAdd:
+      return FromDecimal(x.Add(y));
+    case BinaryOp::kSub:
+      return FromDecimal(x.Sub(y));
+    case BinaryOp::kMul:
+      return FromDecimal(x.Mul(y));
+    case BinaryOp::kDiv:
+      return DivideDecimal(x, y);
+    default:
+      return NoOverload(BinaryOpText(op), a, b);
   }
 }
 
@@ -198,11 +209,16 @@ Value Compare(BinaryOp op, const Value& a, const Value& b) {
   int cmp = 0;
   if (!Order(a, b, &cmp)) return NoOverload(BinaryOpText(op), a, b);
   switch (op) {
-    case BinaryOp::kLt: return Value::Bool(cmp < 0);
-    case BinaryOp::kLe: return Value::Bool(cmp <= 0);
-    case BinaryOp::kGt: return Value::Bool(cmp > 0);
-    case BinaryOp::kGe: return Value::Bool(cmp >= 0);
-    default: return NoOverload(BinaryOpText(op), a, b);
+    case BinaryOp::kLt:
+      return Value::Bool(cmp < 0);
+    case BinaryOp::kLe:
+      return Value::Bool(cmp <= 0);
+    case BinaryOp::kGt:
+      return Value::Bool(cmp > 0);
+    case BinaryOp::kGe:
+      return Value::Bool(cmp >= 0);
+    default:
+      return NoOverload(BinaryOpText(op), a, b);
   }
 }
 
@@ -235,12 +251,18 @@ Value CallBuiltin(const Step& step, const std::vector<Value>& args) {
       return strings2("matches", [&](const std::string& s, const std::string& t) {
         return Matches(step, s, t);
       });
-    case Builtin::kInt: return IntValueOf(args[0]);
-    case Builtin::kString: return StringValueOf(args[0]);
-    case Builtin::kDecimal: return DecimalValueOf(args[0]);
-    case Builtin::kDate: return DateValueOf(args[0]);
-    case Builtin::kMin: return MinMax(true, args);
-    case Builtin::kMax: return MinMax(false, args);
+    case Builtin::kInt:
+      return IntValueOf(args[0]);
+    case Builtin::kString:
+      return StringValueOf(args[0]);
+    case Builtin::kDecimal:
+      return DecimalValueOf(args[0]);
+    case Builtin::kDate:
+      return DateValueOf(args[0]);
+    case Builtin::kMin:
+      return MinMax(true, args);
+    case Builtin::kMax:
+      return MinMax(false, args);
     case Builtin::kRound: {
       Decimal x;
       if (!args[0].AsDecimal(&x)) return NoOverload("round", args[0]);

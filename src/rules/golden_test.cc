@@ -39,11 +39,14 @@ std::string ReadAll(const std::filesystem::path& path) {
 
 std::string DecisionText(const EligibilityDecision& d) {
   switch (d.outcome) {
-    case Eligibility::kEligible: return "eligible";
-    case Eligibility::kNotEligible: return "not eligible";
+    case Eligibility::kEligible:
+      return "eligible";
+    case Eligibility::kNotEligible:
+      return "not eligible";
     case Eligibility::kCannotDetermine:
       return absl::StrCat("cannot determine: needs ", absl::StrJoin(d.missing, ", "));
-    case Eligibility::kError: return absl::StrCat("error: ", d.error.code);
+    case Eligibility::kError:
+      return absl::StrCat("error: ", d.error.code);
   }
   return "?";
 }

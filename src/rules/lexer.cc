@@ -22,9 +22,8 @@ int HexValue(char c) {
 // Words CEL reserves: usable only as field names after '.'.
 bool IsReservedWord(std::string_view w) {
   static constexpr std::string_view kWords[] = {
-      "as",     "break",  "const",     "continue", "else",      "for",    "function",
-      "if",     "import", "let",       "loop",     "package",   "namespace", "return",
-      "var",    "void",   "while"};
+      "as",  "break", "const",   "continue",  "else",   "for", "function", "if",   "import",
+      "let", "loop",  "package", "namespace", "return", "var", "void",     "while"};
   for (std::string_view k : kWords) {
     if (w == k) return true;
   }
@@ -82,8 +81,7 @@ class Lexer {
         ++pos_;
       } else if (c == '/' && Peek(1) == '/') {
         while (pos_ < src_.size() && src_[pos_] != '\n') ++pos_;
-      } else if (static_cast<unsigned char>(c) == 0xE3 && Peek(1) == '\x80' &&
-                 Peek(2) == '\x80') {
+      } else if (static_cast<unsigned char>(c) == 0xE3 && Peek(1) == '\x80' && Peek(2) == '\x80') {
         pos_ += 3;  // U+3000 ideographic space, common in text typed with a Chinese IME
       } else {
         return;
@@ -201,19 +199,44 @@ class Lexer {
     char c = Peek();
     ++pos_;
     switch (c) {
-      case '\\': out->push_back('\\'); return true;
-      case '?': out->push_back('?'); return true;
-      case '"': out->push_back('"'); return true;
-      case '\'': out->push_back('\''); return true;
-      case '`': out->push_back('`'); return true;
-      case 'a': out->push_back('\a'); return true;
-      case 'b': out->push_back('\b'); return true;
-      case 'f': out->push_back('\f'); return true;
-      case 'n': out->push_back('\n'); return true;
-      case 'r': out->push_back('\r'); return true;
-      case 't': out->push_back('\t'); return true;
-      case 'v': out->push_back('\v'); return true;
-      default: break;
+      case '\\':
+        out->push_back('\\');
+        return true;
+      case '?':
+        out->push_back('?');
+        return true;
+      case '"':
+        out->push_back('"');
+        return true;
+      case '\'':
+        out->push_back('\'');
+        return true;
+      case '`':
+        out->push_back('`');
+        return true;
+      case 'a':
+        out->push_back('\a');
+        return true;
+      case 'b':
+        out->push_back('\b');
+        return true;
+      case 'f':
+        out->push_back('\f');
+        return true;
+      case 'n':
+        out->push_back('\n');
+        return true;
+      case 'r':
+        out->push_back('\r');
+        return true;
+      case 't':
+        out->push_back('\t');
+        return true;
+      case 'v':
+        out->push_back('\v');
+        return true;
+      default:
+        break;
     }
     std::uint32_t cp = 0;
     bool ok = false;
@@ -297,24 +320,42 @@ class Lexer {
       return true;
     };
     switch (c) {
-      case '(': return one(TokenKind::kLParen);
-      case ')': return one(TokenKind::kRParen);
-      case '[': return one(TokenKind::kLBracket);
-      case ']': return one(TokenKind::kRBracket);
-      case '{': return one(TokenKind::kLBrace);
-      case '}': return one(TokenKind::kRBrace);
-      case ',': return one(TokenKind::kComma);
-      case '.': return one(TokenKind::kDot);
-      case ':': return one(TokenKind::kColon);
-      case '?': return one(TokenKind::kQuestion);
-      case '+': return one(TokenKind::kPlus);
-      case '-': return one(TokenKind::kMinus);
-      case '*': return one(TokenKind::kStar);
-      case '/': return one(TokenKind::kSlash);
-      case '%': return one(TokenKind::kPercent);
-      case '!': return n == '=' ? two(TokenKind::kNe) : one(TokenKind::kNot);
-      case '<': return n == '=' ? two(TokenKind::kLe) : one(TokenKind::kLt);
-      case '>': return n == '=' ? two(TokenKind::kGe) : one(TokenKind::kGt);
+      case '(':
+        return one(TokenKind::kLParen);
+      case ')':
+        return one(TokenKind::kRParen);
+      case '[':
+        return one(TokenKind::kLBracket);
+      case ']':
+        return one(TokenKind::kRBracket);
+      case '{':
+        return one(TokenKind::kLBrace);
+      case '}':
+        return one(TokenKind::kRBrace);
+      case ',':
+        return one(TokenKind::kComma);
+      case '.':
+        return one(TokenKind::kDot);
+      case ':':
+        return one(TokenKind::kColon);
+      case '?':
+        return one(TokenKind::kQuestion);
+      case '+':
+        return one(TokenKind::kPlus);
+      case '-':
+        return one(TokenKind::kMinus);
+      case '*':
+        return one(TokenKind::kStar);
+      case '/':
+        return one(TokenKind::kSlash);
+      case '%':
+        return one(TokenKind::kPercent);
+      case '!':
+        return n == '=' ? two(TokenKind::kNe) : one(TokenKind::kNot);
+      case '<':
+        return n == '=' ? two(TokenKind::kLe) : one(TokenKind::kLt);
+      case '>':
+        return n == '=' ? two(TokenKind::kGe) : one(TokenKind::kGt);
       case '=':
         if (n == '=') return two(TokenKind::kEqEq);
         Error(pos_, "lex.single_equals", "“=” 不是比较运算符，判断相等请用 “==”",
@@ -394,7 +435,9 @@ bool PlainDecimalText(std::string_view literal, std::string* plain) {
   // Build "int.frac" digit by digit: place k of the value (k = 0 is the first written digit,
   // the point sits before place `point`) is digits[k] when 0 <= k < n, else a zero.
   const int n = static_cast<int>(digits.size());
-  auto digit_at = [&](int k) { return k >= 0 && k < n ? digits[static_cast<std::size_t>(k)] : '0'; };
+  auto digit_at = [&](int k) {
+    return k >= 0 && k < n ? digits[static_cast<std::size_t>(k)] : '0';
+  };
   std::string out;
   for (int k = 0; k < point; ++k) {
     char d = digit_at(k);

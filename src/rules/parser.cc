@@ -67,9 +67,7 @@ class Parser {
 
  private:
   const Token& Cur() const { return toks_[idx_]; }
-  const Token& Ahead(std::size_t n) const {
-    return toks_[std::min(idx_ + n, toks_.size() - 1)];
-  }
+  const Token& Ahead(std::size_t n) const { return toks_[std::min(idx_ + n, toks_.size() - 1)]; }
   bool At(TokenKind k) const { return Cur().kind == k; }
   void Advance() {
     if (idx_ + 1 < toks_.size()) ++idx_;
@@ -98,8 +96,7 @@ class Parser {
     int depth = 1;
     for (ExprId a : e.args) depth = std::max(depth, depth_of_[static_cast<std::size_t>(a)] + 1);
     if (depth > kMaxDepth) {
-      Fail(e.pos, "limit.depth",
-           absl::StrCat("表达式嵌套超过 ", kMaxDepth, " 层，请拆分或简化"),
+      Fail(e.pos, "limit.depth", absl::StrCat("表达式嵌套超过 ", kMaxDepth, " 层，请拆分或简化"),
            absl::StrCat("expression nests deeper than ", kMaxDepth, " levels"));
     }
     if (ast_.size() >= kMaxNodes) {
@@ -164,27 +161,49 @@ class Parser {
 
   static bool RelOp(TokenKind k, BinaryOp* op) {
     switch (k) {
-      case TokenKind::kEqEq: *op = BinaryOp::kEq; return true;
-      case TokenKind::kNe: *op = BinaryOp::kNe; return true;
-      case TokenKind::kLt: *op = BinaryOp::kLt; return true;
-      case TokenKind::kLe: *op = BinaryOp::kLe; return true;
-      case TokenKind::kGt: *op = BinaryOp::kGt; return true;
-      case TokenKind::kGe: *op = BinaryOp::kGe; return true;
-      case TokenKind::kIn: *op = BinaryOp::kIn; return true;
-      default: return false;
+      case TokenKind::kEqEq:
+        *op = BinaryOp::kEq;
+        return true;
+      case TokenKind::kNe:
+        *op = BinaryOp::kNe;
+        return true;
+      case TokenKind::kLt:
+        *op = BinaryOp::kLt;
+        return true;
+      case TokenKind::kLe:
+        *op = BinaryOp::kLe;
+        return true;
+      case TokenKind::kGt:
+        *op = BinaryOp::kGt;
+        return true;
+      case TokenKind::kGe:
+        *op = BinaryOp::kGe;
+        return true;
+      case TokenKind::kIn:
+        *op = BinaryOp::kIn;
+        return true;
+      default:
+        return false;
     }
   }
   static bool AddOp(TokenKind k, BinaryOp* op) {
-    if (k == TokenKind::kPlus) *op = BinaryOp::kAdd;
-    else if (k == TokenKind::kMinus) *op = BinaryOp::kSub;
-    else return false;
+    if (k == TokenKind::kPlus)
+      *op = BinaryOp::kAdd;
+    else if (k == TokenKind::kMinus)
+      *op = BinaryOp::kSub;
+    else
+      return false;
     return true;
   }
   static bool MulOp(TokenKind k, BinaryOp* op) {
-    if (k == TokenKind::kStar) *op = BinaryOp::kMul;
-    else if (k == TokenKind::kSlash) *op = BinaryOp::kDiv;
-    else if (k == TokenKind::kPercent) *op = BinaryOp::kMod;
-    else return false;
+    if (k == TokenKind::kStar)
+      *op = BinaryOp::kMul;
+    else if (k == TokenKind::kSlash)
+      *op = BinaryOp::kDiv;
+    else if (k == TokenKind::kPercent)
+      *op = BinaryOp::kMod;
+    else
+      return false;
     return true;
   }
 
@@ -192,7 +211,7 @@ class Parser {
   template <typename Sub>
   ExprId ParseBinary(bool (*match)(TokenKind, BinaryOp*), Sub sub) {
     ExprId left = (this->*sub)();
-    BinaryOp op;
+    BinaryOp op = BinaryOp::kAdd;
     while (!failed_ && match(Cur().kind, &op)) {
       Position pos = Cur().pos;
       Advance();
@@ -205,9 +224,7 @@ class Parser {
     return left;
   }
   ExprId ParseRelation() { return ParseBinary(&Parser::RelOp, &Parser::ParseAddition); }
-  ExprId ParseAddition() {
-    return ParseBinary(&Parser::AddOp, &Parser::ParseMultiplication);
-  }
+  ExprId ParseAddition() { return ParseBinary(&Parser::AddOp, &Parser::ParseMultiplication); }
   ExprId ParseMultiplication() { return ParseBinary(&Parser::MulOp, &Parser::ParseUnary); }
 
   ExprId ParseUnary() {
@@ -294,8 +311,10 @@ class Parser {
     const unsigned __int128 max_pos = std::numeric_limits<std::int64_t>::max();
     if (overflow || v > max_pos + (negate ? 1 : 0)) {
       Fail(pos, "parse.int_overflow",
-           absl::StrCat("整数 ", negate ? "-" : "", std::string(text), " 超出范围（-2^63 到 2^63-1）"),
-           absl::StrCat("integer ", negate ? "-" : "", std::string(text), " is out of range (int64)"));
+           absl::StrCat("整数 ", negate ? "-" : "", std::string(text),
+                        " 超出范围（-2^63 到 2^63-1）"),
+           absl::StrCat("integer ", negate ? "-" : "", std::string(text),
+                        " is out of range (int64)"));
       return Add(std::move(e));
     }
     if (negate) {
@@ -436,20 +455,25 @@ class Parser {
       return args[0];
     }
     if (target != kNoExpr) {
-      MacroKind macro;
+      MacroKind macro = MacroKind::kAll;
       bool is_macro = true;
-      if (name == "all") macro = MacroKind::kAll;
-      else if (name == "exists") macro = MacroKind::kExists;
-      else if (name == "exists_one") macro = MacroKind::kExistsOne;
-      else if (name == "map") macro = MacroKind::kMap;
-      else if (name == "filter") macro = MacroKind::kFilter;
-      else is_macro = false;
+      if (name == "all")
+        macro = MacroKind::kAll;
+      else if (name == "exists")
+        macro = MacroKind::kExists;
+      else if (name == "exists_one")
+        macro = MacroKind::kExistsOne;
+      else if (name == "map")
+        macro = MacroKind::kMap;
+      else if (name == "filter")
+        macro = MacroKind::kFilter;
+      else
+        is_macro = false;
       bool arity_ok = args.size() == 2 || (macro == MacroKind::kMap && args.size() == 3);
       if (is_macro && arity_ok) {
         const Expr& var = ast_.node(args[0]);
         if (var.kind != ExprKind::kIdent) {
-          Fail(var.pos, "parse.macro_variable",
-               absl::StrCat(name, "() 的第一个参数必须是变量名"),
+          Fail(var.pos, "parse.macro_variable", absl::StrCat(name, "() 的第一个参数必须是变量名"),
                absl::StrCat("the first argument of ", name, "() must be a variable name"));
           return Error();
         }
@@ -486,10 +510,10 @@ ParseResult Parse(std::string_view source) {
   ParseResult result;
   IssueList issues;
   if (source.size() > kMaxSourceBytes) {
-    issues.Add(Position{}, "limit.source_size",
-               absl::StrCat("规则文本过长：", source.size(), " 字节，上限 ", kMaxSourceBytes),
-               absl::StrCat("rule text is ", source.size(), " bytes; the limit is ",
-                            kMaxSourceBytes));
+    issues.Add(
+        Position{}, "limit.source_size",
+        absl::StrCat("规则文本过长：", source.size(), " 字节，上限 ", kMaxSourceBytes),
+        absl::StrCat("rule text is ", source.size(), " bytes; the limit is ", kMaxSourceBytes));
     result.issues = issues.Release();
     return result;
   }

@@ -38,7 +38,10 @@ TEST(ParserTest, ReprintIsStable) {
   const char* cases[] = {
       "revenue * 0.002 <= 500000.00 ? revenue * 0.002 : 500000.00",
       "(industry.startsWith(\"I\") || industry.startsWith(\"M\")) && revenue >= 5000000.00",
-      "a - -1", "(-1).x", "[[1], {\"k\": [true, null]}]", "l.map(x, x > 1, x * 2)",
+      "a - -1",
+      "(-1).x",
+      "[[1], {\"k\": [true, null]}]",
+      "l.map(x, x > 1, x * 2)",
   };
   for (const char* c : cases) {
     std::string once = Reprint(c);

@@ -9,6 +9,8 @@
 namespace zhida::rules {
 
 std::string Program::StepText(std::int32_t step) const {
+  const std::string& cached = step_texts_[static_cast<std::size_t>(step)];
+  if (!cached.empty()) return cached;
   return Print(ast_, steps_[static_cast<std::size_t>(step)].expr);
 }
 
@@ -48,8 +50,7 @@ class Planner {
   // the step reads nothing from the activation, evaluates it now and keeps only the result.
   std::int32_t Emit(Step s, std::size_t start) {
     bool foldable = s.op != OpCode::kConst && s.op != OpCode::kField && s.op != OpCode::kParam &&
-                    s.op != OpCode::kAsOf && s.op != OpCode::kLoopVar &&
-                    s.op != OpCode::kHasFact;
+                    s.op != OpCode::kAsOf && s.op != OpCode::kLoopVar && s.op != OpCode::kHasFact;
     for (std::int32_t a : s.args) {
       if (steps()[static_cast<std::size_t>(a)].op != OpCode::kConst) foldable = false;
     }
@@ -109,10 +110,17 @@ class Planner {
       case ExprKind::kLiteral: {
         Step s = Make(OpCode::kConst, id);
         switch (e.lit_kind) {
-          case LiteralKind::kNull: break;
-          case LiteralKind::kBool: s.constant = Value::Bool(e.bool_value); break;
-          case LiteralKind::kInt: s.constant = Value::Int(e.int_value); break;
-          case LiteralKind::kString: s.constant = Value::String(e.text); break;
+          case LiteralKind::kNull:
+            break;
+          case LiteralKind::kBool:
+            s.constant = Value::Bool(e.bool_value);
+            break;
+          case LiteralKind::kInt:
+            s.constant = Value::Int(e.int_value);
+            break;
+          case LiteralKind::kString:
+            s.constant = Value::String(e.text);
+            break;
           case LiteralKind::kDecimal: {
             absl::StatusOr<core::Decimal> d = core::Decimal::Parse(e.text);
             s.constant = d.ok() ? Value::Dec(*d) : internal::ErrFromStatus(d.status());
@@ -121,7 +129,8 @@ class Planner {
         }
         return Leaf(std::move(s));
       }
-      case ExprKind::kIdent: return Ident(id, e);
+      case ExprKind::kIdent:
+        return Ident(id, e);
       case ExprKind::kSelect: {
         std::int32_t start = static_cast<std::int32_t>(steps().size());
         Step s = Make(e.test_only ? OpCode::kHasKey : OpCode::kSelect, id);
@@ -129,7 +138,8 @@ class Planner {
         s.args = {Plan(e.args[0])};
         return Emit(std::move(s), static_cast<std::size_t>(start));
       }
-      case ExprKind::kIndex: return PlanAll(id, OpCode::kIndex);
+      case ExprKind::kIndex:
+        return PlanAll(id, OpCode::kIndex);
       case ExprKind::kUnary:
         return PlanAll(id, e.unary_op == UnaryOp::kNot ? OpCode::kNot : OpCode::kNeg);
       case ExprKind::kBinary: {
@@ -139,9 +149,14 @@ class Planner {
           case BinaryOp::kSub:
           case BinaryOp::kMul:
           case BinaryOp::kDiv:
-          case BinaryOp::kMod: op = OpCode::kArith; break;
-          case BinaryOp::kIn: op = OpCode::kIn; break;
-          default: break;
+          case BinaryOp::kMod:
+            op = OpCode::kArith;
+            break;
+          case BinaryOp::kIn:
+            op = OpCode::kIn;
+            break;
+          default:
+            break;
         }
         std::size_t start = steps().size();
         Step s = Make(op, id);
@@ -149,13 +164,20 @@ class Planner {
         s.args = {Plan(e.args[0]), Plan(e.args[1])};
         return Emit(std::move(s), start);
       }
-      case ExprKind::kAnd: return PlanAll(id, OpCode::kAnd);
-      case ExprKind::kOr: return PlanAll(id, OpCode::kOr);
-      case ExprKind::kCond: return PlanAll(id, OpCode::kCond);
-      case ExprKind::kList: return PlanAll(id, OpCode::kList);
-      case ExprKind::kMap: return PlanAll(id, OpCode::kMap);
-      case ExprKind::kCall: return Call(id, e);
-      case ExprKind::kComprehension: return Comprehension(id, e);
+      case ExprKind::kAnd:
+        return PlanAll(id, OpCode::kAnd);
+      case ExprKind::kOr:
+        return PlanAll(id, OpCode::kOr);
+      case ExprKind::kCond:
+        return PlanAll(id, OpCode::kCond);
+      case ExprKind::kList:
+        return PlanAll(id, OpCode::kList);
+      case ExprKind::kMap:
+        return PlanAll(id, OpCode::kMap);
+      case ExprKind::kCall:
+        return Call(id, e);
+      case ExprKind::kComprehension:
+        return Comprehension(id, e);
     }
     return Leaf(Make(OpCode::kConst, id));
   }
@@ -243,6 +265,15 @@ CompileResult Compile(std::string_view source, std::shared_ptr<const Schema> sch
   program->source_ = std::string(source);
   Planner(checked.ast, checked.types, *program->schema_, program.get()).Run();
   program->ast_ = std::move(checked.ast);
+  program->step_texts_.resize(program->steps_.size());
+  for (std::int32_t c : program->conditions_) {
+    const Step& step = program->steps_[static_cast<std::size_t>(c)];
+    program->step_texts_[static_cast<std::size_t>(c)] = Print(program->ast_, step.expr);
+    for (std::int32_t a : step.args) {
+      const Step& operand = program->steps_[static_cast<std::size_t>(a)];
+      program->step_texts_[static_cast<std::size_t>(a)] = Print(program->ast_, operand.expr);
+    }
+  }
   result.program = std::move(program);
   return result;
 }

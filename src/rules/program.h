@@ -32,26 +32,26 @@ class RE2;
 namespace zhida::rules {
 
 enum class OpCode : std::uint8_t {
-  kConst,     // constant
-  kField,     // fact `slot` of the activation (unknown when missing)
-  kParam,     // parameter `slot`, the version in force on as_of
-  kAsOf,      // the evaluation's as-of date
-  kLoopVar,   // comprehension variable `slot`
-  kSelect,    // args[0].name (map field), error when absent
-  kHasKey,    // has(args[0].name)
-  kHasFact,   // has(field `slot`): the fact is known
-  kIndex,     // args[0][args[1]]
-  kNot,       // !args[0]
-  kNeg,       // -args[0]
-  kArith,     // args[0] binary_op args[1] for + - * / %
-  kCompare,   // args[0] binary_op args[1] for == != < <= > >=
-  kIn,        // args[0] in args[1]
-  kAnd,       // args... (n-ary, error/unknown absorbing)
-  kOr,        // args... (n-ary)
-  kCond,      // args[0] ? args[1] : args[2]
-  kCall,      // builtin(args...)
-  kList,      // [args...]
-  kMap,       // {args[0]: args[1], ...}
+  kConst,          // constant
+  kField,          // fact `slot` of the activation (unknown when missing)
+  kParam,          // parameter `slot`, the version in force on as_of
+  kAsOf,           // the evaluation's as-of date
+  kLoopVar,        // comprehension variable `slot`
+  kSelect,         // args[0].name (map field), error when absent
+  kHasKey,         // has(args[0].name)
+  kHasFact,        // has(field `slot`): the fact is known
+  kIndex,          // args[0][args[1]]
+  kNot,            // !args[0]
+  kNeg,            // -args[0]
+  kArith,          // args[0] binary_op args[1] for + - * / %
+  kCompare,        // args[0] binary_op args[1] for == != < <= > >=
+  kIn,             // args[0] in args[1]
+  kAnd,            // args... (n-ary, error/unknown absorbing)
+  kOr,             // args... (n-ary)
+  kCond,           // args[0] ? args[1] : args[2]
+  kCall,           // builtin(args...)
+  kList,           // [args...]
+  kMap,            // {args[0]: args[1], ...}
   kComprehension,  // macro over args[0] with variable `slot`; args[1] body, args[2] transform
 };
 
@@ -94,7 +94,8 @@ class Program {
   ResultKind kind() const { return kind_; }
   const std::string& source() const { return source_; }
   const Ast& ast() const { return ast_; }
-  // The rule text of a step's subtree, reprinted ("revenue >= 50000000.00").
+  // The rule text of a step's subtree, reprinted ("revenue >= 50000000.00"). Precomputed for the
+  // top-level conditions and their operands, so that a trace costs no printing.
   std::string StepText(std::int32_t step) const;
 
  private:
@@ -103,6 +104,7 @@ class Program {
                                ResultKind kind, const CheckOptions& options);
   std::vector<Step> steps_;
   std::vector<std::int32_t> conditions_;
+  std::vector<std::string> step_texts_;  // per step; empty when not precomputed
   std::vector<int> fields_used_;
   int loop_slots_ = 0;
   std::shared_ptr<const Schema> schema_;

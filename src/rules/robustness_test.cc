@@ -39,9 +39,15 @@ TEST(RobustnessTest, MutatedRulesNeverCrash) {
     for (int e = 0; e < edits && !text.empty(); ++e) {
       std::size_t at = rng() % text.size();
       switch (rng() % 3) {
-        case 0: text.erase(at, 1 + rng() % 3); break;
-        case 1: text.insert(at, 1, kAlphabet[rng() % (sizeof(kAlphabet) - 1)]); break;
-        default: text[at] = kAlphabet[rng() % (sizeof(kAlphabet) - 1)]; break;
+        case 0:
+          text.erase(at, 1 + rng() % 3);
+          break;
+        case 1:
+          text.insert(at, 1, kAlphabet[rng() % (sizeof(kAlphabet) - 1)]);
+          break;
+        default:
+          text[at] = kAlphabet[rng() % (sizeof(kAlphabet) - 1)];
+          break;
       }
     }
     CheckOptions options;

@@ -14,14 +14,15 @@ bool IsIdentifier(std::string_view s) {
   if (s.empty()) return false;
   auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
   if (!alpha(s[0])) return false;
-  return std::all_of(s.begin(), s.end(), [&](char c) { return alpha(c) || (c >= '0' && c <= '9'); });
+  return std::all_of(s.begin(), s.end(),
+                     [&](char c) { return alpha(c) || (c >= '0' && c <= '9'); });
 }
 
 bool IsReservedName(std::string_view s) {
   static constexpr std::string_view kWords[] = {
-      "as", "break", "const", "continue", "else", "for", "function", "if", "import", "let",
-      "loop", "package", "namespace", "return", "var", "void", "while", "in", "true", "false",
-      "null", "as_of"};
+      "as",     "break", "const", "continue", "else",      "for",    "function", "if",
+      "import", "let",   "loop",  "package",  "namespace", "return", "var",      "void",
+      "while",  "in",    "true",  "false",    "null",      "as_of"};
   return std::find(std::begin(kWords), std::end(kWords), s) != std::end(kWords);
 }
 
@@ -44,14 +45,22 @@ int EditDistance(std::string_view a, std::string_view b) {
 
 const char* FieldTypeName(FieldType type) {
   switch (type) {
-    case FieldType::kBool: return "bool";
-    case FieldType::kInt: return "int";
-    case FieldType::kDecimal: return "decimal";
-    case FieldType::kString: return "string";
-    case FieldType::kDate: return "date";
-    case FieldType::kList: return "list";
-    case FieldType::kMap: return "map";
-    case FieldType::kDyn: return "dyn";
+    case FieldType::kBool:
+      return "bool";
+    case FieldType::kInt:
+      return "int";
+    case FieldType::kDecimal:
+      return "decimal";
+    case FieldType::kString:
+      return "string";
+    case FieldType::kDate:
+      return "date";
+    case FieldType::kList:
+      return "list";
+    case FieldType::kMap:
+      return "map";
+    case FieldType::kDyn:
+      return "dyn";
   }
   return "?";
 }
@@ -68,14 +77,22 @@ std::optional<FieldType> ParseFieldType(std::string_view name) {
 bool ValueFitsType(const Value& value, FieldType type) {
   if (value.is_unknown()) return true;
   switch (type) {
-    case FieldType::kBool: return value.is_bool();
-    case FieldType::kInt: return value.is_int();
-    case FieldType::kDecimal: return value.is_decimal() || value.is_int();
-    case FieldType::kString: return value.is_string();
-    case FieldType::kDate: return value.is_date();
-    case FieldType::kList: return value.is_list();
-    case FieldType::kMap: return value.is_map();
-    case FieldType::kDyn: return !value.is_error();
+    case FieldType::kBool:
+      return value.is_bool();
+    case FieldType::kInt:
+      return value.is_int();
+    case FieldType::kDecimal:
+      return value.is_decimal() || value.is_int();
+    case FieldType::kString:
+      return value.is_string();
+    case FieldType::kDate:
+      return value.is_date();
+    case FieldType::kList:
+      return value.is_list();
+    case FieldType::kMap:
+      return value.is_map();
+    case FieldType::kDyn:
+      return !value.is_error();
   }
   return false;
 }
@@ -90,9 +107,10 @@ const ParameterVersion* ParameterDef::InForce(core::Date as_of) const {
 
 absl::Status Schema::CheckCode(const std::string& code) const {
   if (!IsIdentifier(code) || IsReservedName(code)) {
-    return InvalidField("schema.bad_code", code,
-                        absl::StrCat("字段代码 “", code, "” 无效：须为字母开头的英文标识符且不是保留字"),
-                        absl::StrCat("invalid code '", code, "'"));
+    return InvalidField(
+        "schema.bad_code", code,
+        absl::StrCat("字段代码 “", code, "” 无效：须为字母开头的英文标识符且不是保留字"),
+        absl::StrCat("invalid code '", code, "'"));
   }
   if (FieldIndex(code) >= 0 || ParameterIndex(code) >= 0) {
     return InvalidField("schema.duplicate", code, absl::StrCat("代码 “", code, "” 重复"),
@@ -165,15 +183,13 @@ std::string Schema::Suggest(std::string_view code) const {
   return best;
 }
 
-absl::StatusOr<Value> ParseFactText(std::string_view text, FieldType type,
-                                    std::string_view code) {
+absl::StatusOr<Value> ParseFactText(std::string_view text, FieldType type, std::string_view code) {
   if (text.empty()) return Value::Unknown(std::string(code));
   auto bad = [&]() {
-    return InvalidField("rules.fact_text", code,
-                        absl::StrCat("“", std::string(text), "” 不是有效的 ", FieldTypeName(type),
-                                     " 值"),
-                        absl::StrCat("'", std::string(text), "' is not a valid ",
-                                     FieldTypeName(type)));
+    return InvalidField(
+        "rules.fact_text", code,
+        absl::StrCat("“", std::string(text), "” 不是有效的 ", FieldTypeName(type), " 值"),
+        absl::StrCat("'", std::string(text), "' is not a valid ", FieldTypeName(type)));
   };
   switch (type) {
     case FieldType::kBool:
@@ -221,8 +237,8 @@ absl::StatusOr<std::shared_ptr<Schema>> SchemaFromJson(const nlohmann::json& jso
       std::optional<FieldType> type = ParseFieldType(text(f, "type"));
       if (!type) return bad(absl::StrCat("bad type for ", text(f, "code")));
       if (std::string(section) == "fields") {
-        RETURN_IF_ERROR(
-            schema->AddField(FieldDef{text(f, "code"), text(f, "label_zh"), text(f, "unit"), *type}));
+        RETURN_IF_ERROR(schema->AddField(
+            FieldDef{text(f, "code"), text(f, "label_zh"), text(f, "unit"), *type}));
         continue;
       }
       ParameterDef p{text(f, "code"), text(f, "label_zh"), text(f, "unit"), *type, {}};
@@ -232,9 +248,8 @@ absl::StatusOr<std::shared_ptr<Schema>> SchemaFromJson(const nlohmann::json& jso
       for (const nlohmann::json& v : f["versions"]) {
         absl::StatusOr<core::Date> from = core::Date::Parse(text(v, "from"));
         if (!from.ok()) return bad(absl::StrCat("bad date in parameter ", p.code));
-        std::string value_text = v.contains("value") && !v["value"].is_string()
-                                     ? v["value"].dump()
-                                     : text(v, "value");
+        std::string value_text =
+            v.contains("value") && !v["value"].is_string() ? v["value"].dump() : text(v, "value");
         ASSIGN_OR_RETURN(Value value, ParseFactText(value_text, p.type, p.code));
         p.versions.push_back(ParameterVersion{*from, std::move(value), text(v, "basis")});
       }

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "nlohmann/json.hpp"
 #include "core/date.h"
 #include "core/status.h"
+#include "nlohmann/json.hpp"
 #include "rules/value.h"
 
 namespace zhida::rules {

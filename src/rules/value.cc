@@ -9,16 +9,26 @@ namespace zhida::rules {
 
 const char* ValueKindName(ValueKind kind) {
   switch (kind) {
-    case ValueKind::kNull: return "null";
-    case ValueKind::kBool: return "bool";
-    case ValueKind::kInt: return "int";
-    case ValueKind::kDecimal: return "decimal";
-    case ValueKind::kString: return "string";
-    case ValueKind::kList: return "list";
-    case ValueKind::kMap: return "map";
-    case ValueKind::kDate: return "date";
-    case ValueKind::kUnknown: return "unknown";
-    case ValueKind::kError: return "error";
+    case ValueKind::kNull:
+      return "null";
+    case ValueKind::kBool:
+      return "bool";
+    case ValueKind::kInt:
+      return "int";
+    case ValueKind::kDecimal:
+      return "decimal";
+    case ValueKind::kString:
+      return "string";
+    case ValueKind::kList:
+      return "list";
+    case ValueKind::kMap:
+      return "map";
+    case ValueKind::kDate:
+      return "date";
+    case ValueKind::kUnknown:
+      return "unknown";
+    case ValueKind::kError:
+      return "error";
   }
   return "?";
 }
@@ -71,12 +81,24 @@ void AppendQuoted(const std::string& s, std::string* out) {
 
 void AppendDebug(const Value& v, std::string* out) {
   switch (v.kind()) {
-    case ValueKind::kNull: *out += "null"; return;
-    case ValueKind::kBool: *out += v.bool_value() ? "true" : "false"; return;
-    case ValueKind::kInt: absl::StrAppend(out, v.int_value()); return;
-    case ValueKind::kDecimal: *out += v.decimal_value().ToString(); return;
-    case ValueKind::kString: AppendQuoted(v.string_value(), out); return;
-    case ValueKind::kDate: *out += v.date_value().ToString(); return;
+    case ValueKind::kNull:
+      *out += "null";
+      return;
+    case ValueKind::kBool:
+      *out += v.bool_value() ? "true" : "false";
+      return;
+    case ValueKind::kInt:
+      absl::StrAppend(out, v.int_value());
+      return;
+    case ValueKind::kDecimal:
+      *out += v.decimal_value().ToString();
+      return;
+    case ValueKind::kString:
+      AppendQuoted(v.string_value(), out);
+      return;
+    case ValueKind::kDate:
+      *out += v.date_value().ToString();
+      return;
     case ValueKind::kList: {
       *out += "[";
       bool first = true;
@@ -141,10 +163,14 @@ Value Equal(const Value& a, const Value& b) {
   }
   if (a.kind() != b.kind()) return Value::Bool(false);
   switch (a.kind()) {
-    case ValueKind::kNull: return Value::Bool(true);
-    case ValueKind::kBool: return Value::Bool(a.bool_value() == b.bool_value());
-    case ValueKind::kString: return Value::Bool(a.string_value() == b.string_value());
-    case ValueKind::kDate: return Value::Bool(a.date_value() == b.date_value());
+    case ValueKind::kNull:
+      return Value::Bool(true);
+    case ValueKind::kBool:
+      return Value::Bool(a.bool_value() == b.bool_value());
+    case ValueKind::kString:
+      return Value::Bool(a.string_value() == b.string_value());
+    case ValueKind::kDate:
+      return Value::Bool(a.date_value() == b.date_value());
     case ValueKind::kList: {
       const ValueList& l = a.list_value();
       const ValueList& r = b.list_value();

@@ -26,7 +26,16 @@
 namespace zhida::rules {
 
 enum class ValueKind : std::uint8_t {
-  kNull, kBool, kInt, kDecimal, kString, kList, kMap, kDate, kUnknown, kError,
+  kNull,
+  kBool,
+  kInt,
+  kDecimal,
+  kString,
+  kList,
+  kMap,
+  kDate,
+  kUnknown,
+  kError,
 };
 
 // The name of a kind as the rule language spells its type ("int", "decimal", ...).
@@ -99,10 +108,10 @@ class Value {
   std::string DebugString() const;
 
  private:
-  using Rep = std::variant<std::monostate, bool, std::int64_t, core::Decimal, std::string,
-                           std::shared_ptr<const ValueList>, std::shared_ptr<const ValueMap>,
-                           core::Date, std::shared_ptr<const UnknownSet>,
-                           std::shared_ptr<const ErrorInfo>>;
+  using Rep =
+      std::variant<std::monostate, bool, std::int64_t, core::Decimal, std::string,
+                   std::shared_ptr<const ValueList>, std::shared_ptr<const ValueMap>, core::Date,
+                   std::shared_ptr<const UnknownSet>, std::shared_ptr<const ErrorInfo>>;
   template <typename T>
   explicit Value(T v) : rep_(std::move(v)) {}
   Rep rep_;

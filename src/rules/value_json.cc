@@ -19,12 +19,18 @@ absl::Status Malformed(const std::string& what) {
 nlohmann::ordered_json ValueToJson(const Value& v) {
   using J = nlohmann::ordered_json;
   switch (v.kind()) {
-    case ValueKind::kNull: return J(nullptr);
-    case ValueKind::kBool: return J(v.bool_value());
-    case ValueKind::kInt: return J{{"int", absl::StrCat(v.int_value())}};
-    case ValueKind::kDecimal: return J{{"decimal", v.decimal_value().ToString()}};
-    case ValueKind::kString: return J(v.string_value());
-    case ValueKind::kDate: return J{{"date", v.date_value().ToString()}};
+    case ValueKind::kNull:
+      return J(nullptr);
+    case ValueKind::kBool:
+      return J(v.bool_value());
+    case ValueKind::kInt:
+      return J{{"int", absl::StrCat(v.int_value())}};
+    case ValueKind::kDecimal:
+      return J{{"decimal", v.decimal_value().ToString()}};
+    case ValueKind::kString:
+      return J(v.string_value());
+    case ValueKind::kDate:
+      return J{{"date", v.date_value().ToString()}};
     case ValueKind::kList: {
       J out = J::array();
       for (const Value& e : v.list_value()) out.push_back(ValueToJson(e));
@@ -35,8 +41,10 @@ nlohmann::ordered_json ValueToJson(const Value& v) {
       for (const auto& [k, e] : v.map_value()) m[k] = ValueToJson(e);
       return J{{"map", m}};
     }
-    case ValueKind::kUnknown: return J{{"unknown", v.unknown_value().fields}};
-    case ValueKind::kError: return J{{"error", v.error_value().code}};
+    case ValueKind::kUnknown:
+      return J{{"unknown", v.unknown_value().fields}};
+    case ValueKind::kError:
+      return J{{"error", v.error_value().code}};
   }
   return J(nullptr);
 }
@@ -54,7 +62,8 @@ absl::StatusOr<Value> ValueFromJson(const nlohmann::json& json) {
     return Value::List(std::move(items));
   }
   if (!json.is_object() || json.size() != 1) return Malformed(json.dump());
-  const auto& [key, body] = *json.items().begin();
+  const std::string key = json.begin().key();
+  const nlohmann::json& body = json.begin().value();
   if (key == "int" && body.is_string()) {
     std::int64_t i = 0;
     std::string s = body.get<std::string>();

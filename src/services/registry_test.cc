@@ -54,13 +54,13 @@ TEST(RegistryTest, BadRowsAreReportedWithLineColumnAndReasonAndNotImported) {
       "91350581133456810E,乙公司,350581,G5437,micro,100.00\n"   // bad check digit
       "913505038728481487,丙公司,110101,F5131,micro,100.00\n"   // region not in Quanzhou
       "91350582MA6KKM2WX5,丁公司,350582,C1953,huge,100.00\n"    // bad scale
-      "91350582MA6KKM2WX5,戊公司,350582,C1953,small,12x\n";     // duplicate uscc
+      "91350581133456810F,戊公司,350581,G5437,small,1.00\n";      // duplicate uscc
   auto report = registry.ImportEnterprises(Actor::System(), csv, {});
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->rows_total, 5);
-  EXPECT_EQ(report->rows_ok, 2);
-  EXPECT_EQ(report->rows_failed, 3);
-  ASSERT_EQ(report->issues.size(), 3u);
+  EXPECT_EQ(report->rows_ok, 1);
+  EXPECT_EQ(report->rows_failed, 4);
+  ASSERT_EQ(report->issues.size(), 4u);
   EXPECT_EQ(report->issues[0].line, 3);
   EXPECT_EQ(report->issues[0].column, "uscc");
   EXPECT_EQ(report->issues[1].line, 4);
@@ -68,6 +68,11 @@ TEST(RegistryTest, BadRowsAreReportedWithLineColumnAndReasonAndNotImported) {
   EXPECT_NE(report->issues[1].message.find("110101"), std::string::npos);
   EXPECT_EQ(report->issues[2].line, 5);
   EXPECT_EQ(report->issues[2].column, "scale");
+  EXPECT_EQ(report->issues[3].line, 6);
+  EXPECT_EQ(report->issues[3].code, "import.duplicate_uscc");
+  auto first = registry.Get(Actor::System(), "91350581133456810F");
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->enterprise.name, "甲公司");  // the duplicate did not replace it
   EXPECT_TRUE(registry.Get(Actor::System(), "91350581133456810F").ok());
   EXPECT_FALSE(registry.Get(Actor::System(), "913505038728481487").ok());
 }
@@ -136,7 +141,9 @@ TEST(RegistryTest, ANewBatchKeepsHistoryAndUnknownCellsDoNotEraseFacts) {
   EXPECT_EQ(FactOf(*view, "revenue"), "2100000.00");
   EXPECT_EQ(FactOf(*view, "employees"), "4");  // the empty cell did not erase it
   for (const FactValue& f : view->facts) {
-    if (f.field == "revenue") EXPECT_EQ(f.source, "350500.sw");
+    if (f.field == "revenue") {
+      EXPECT_EQ(f.source, "350500.sw");
+    }
   }
   int64_t records = 0;
   ASSERT_TRUE(env->store->InTx(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {

@@ -9,8 +9,25 @@ import { VantResolver } from '@vant/auto-import-resolver';
 // `npm run dev` proxies the API to a local `zhida serve` (override with ZHIDA_API).
 const api = process.env.ZHIDA_API || 'http://127.0.0.1:8080';
 
+// Vant's icon font is inlined as a data: URL but lists a second source on a public CDN
+// (at.alicdn.com). Nothing may load from a CDN (the platform runs on government networks, and the
+// server's Content-Security-Policy blocks it anyway), so the remote source is cut from the CSS.
+function noRemoteFonts() {
+  const remote = /,\s*url\((?:https?:)?\/\/[^)]*\)\s*format\([^)]*\)/g;
+  return {
+    name: 'zhida-no-remote-fonts',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!id.includes('node_modules') || !/\.css($|\?)/.test(id) || !remote.test(code)) return null;
+      remote.lastIndex = 0;
+      return { code: code.replace(remote, ''), map: null };
+    },
+  };
+}
+
 export default defineConfig({
   plugins: [
+    noRemoteFonts(),
     vue(),
     Components({
       dts: false,

@@ -16,6 +16,10 @@ namespace zhida::core {
 // (U+D800–U+DFFF), nothing above U+10FFFF, no truncated sequence.
 bool IsValidUtf8(std::string_view bytes);
 
+// The number of characters (code points) in UTF-8 text: what a length limit on a name or a title
+// counts, since a Chinese character is 3 bytes. Continuation bytes are not counted.
+size_t Utf8Length(std::string_view utf8);
+
 // `text` without a leading UTF-8 byte-order mark (EF BB BF), if it has one.
 std::string_view StripUtf8Bom(std::string_view text);
 

@@ -83,5 +83,12 @@ TEST(TextTest, DetectAndDecode) {
   EXPECT_FALSE(DecodeToUtf8("\xC8\xAA\xFF").ok());
 }
 
+TEST(TextTest, Utf8LengthCountsCharactersNotBytes) {
+  EXPECT_EQ(Utf8Length(""), 0u);
+  EXPECT_EQ(Utf8Length("abc"), 3u);
+  EXPECT_EQ(Utf8Length("研发"), 2u);
+  EXPECT_EQ(Utf8Length("泉州 2026"), 7u);
+}
+
 }  // namespace
 }  // namespace zhida::core

@@ -72,6 +72,43 @@ json FullJson(const PolicyRecord& p) {
   return out;
 }
 
+// The logged-in actor and the {id} of a policy route, or the error response to send.
+struct ActorAndId {
+  std::optional<services::Actor> actor;
+  int64_t id = 0;
+  std::optional<Response> error;
+};
+
+ActorAndId RequireActorAndId(services::AccountService& accounts, const Request& req,
+                             const PathParams& params) {
+  ActorAndId out;
+  auto actor = RequireActor(accounts, req);
+  if (!actor.ok()) {
+    out.error = ErrorFor(req, actor.status());
+    return out;
+  }
+  out.actor = *actor;
+  auto id = IntParam(PathParam(params, "id"), "id", 0, INT64_MAX);
+  if (!id.ok()) {
+    out.error = ErrorFor(req, NotFoundError("policy.not_found", "政策不存在", "no such policy"));
+    return out;
+  }
+  out.id = *id;
+  return out;
+}
+
+// Answers with version `version` of policy `id` as `actor` sees it (the latest visible when
+// nullopt).
+Response PolicyResponse(services::CatalogService& catalog, const Request& req,
+                        const services::Actor& actor, int64_t id, std::optional<int> version,
+                        int status = 200) {
+  auto record = catalog.Get(&actor, id, version);
+  if (!record.ok()) return ErrorFor(req, record.status());
+  Response r = Json(status, FullJson(*record));
+  TagUser(&r, actor);
+  return r;
+}
+
 }  // namespace
 
 void Api::AddPolicyRoutes() {
@@ -139,54 +176,37 @@ void Api::AddPolicyRoutes() {
                           : std::string();
     auto id = app_.catalog.Create(*actor, *policy, key);
     if (!id.ok()) return ErrorFor(req, id.status());
-    auto record = app_.catalog.Get(&*actor, *id, std::nullopt, /*latest=*/true);
-    if (!record.ok()) return ErrorFor(req, record.status());
-    Response r = Json(201, FullJson(*record));
+    Response r = PolicyResponse(app_.catalog, req, *actor, *id, 1, 201);
     r.headers.emplace_back("Location", "/api/v1/policies/" + std::to_string(*id));
-    TagUser(&r, *actor);
     return r;
   }, "policies.create");
 
   router_.Add("PUT", "/api/v1/policies/{id}", [this](const Request& req,
                                                      const PathParams& params) {
-    auto actor = RequireActor(app_.accounts, req);
-    if (!actor.ok()) return ErrorFor(req, actor.status());
-    auto id = IntParam(PathParam(params, "id"), "id", 0, INT64_MAX);
-    if (!id.ok()) return ErrorFor(req, NotFoundError("policy.not_found", "政策不存在"));
+    ActorAndId target = RequireActorAndId(app_.accounts, req, params);
+    if (target.error) return *target.error;
     auto body = ParseBody(req);
     if (!body.ok()) return ErrorFor(req, body.status());
     auto policy = services::PolicyBodyFromJson(*body);
     if (!policy.ok()) return ErrorFor(req, policy.status());
-    auto version = app_.catalog.Update(*actor, *id, *policy);
+    auto version = app_.catalog.Update(*target.actor, target.id, *policy);
     if (!version.ok()) return ErrorFor(req, version.status());
-    auto record = app_.catalog.Get(&*actor, *id, *version);
-    if (!record.ok()) return ErrorFor(req, record.status());
-    Response r = Json(200, FullJson(*record));
-    TagUser(&r, *actor);
-    return r;
+    return PolicyResponse(app_.catalog, req, *target.actor, target.id, *version);
   }, "policies.update");
 
   router_.Add("POST", "/api/v1/policies/{id}/publish", [this](const Request& req,
                                                               const PathParams& params) {
-    auto actor = RequireActor(app_.accounts, req);
-    if (!actor.ok()) return ErrorFor(req, actor.status());
-    auto id = IntParam(PathParam(params, "id"), "id", 0, INT64_MAX);
-    if (!id.ok()) return ErrorFor(req, NotFoundError("policy.not_found", "政策不存在"));
-    auto version = app_.catalog.Publish(*actor, *id);
+    ActorAndId target = RequireActorAndId(app_.accounts, req, params);
+    if (target.error) return *target.error;
+    auto version = app_.catalog.Publish(*target.actor, target.id);
     if (!version.ok()) return ErrorFor(req, version.status());
-    auto record = app_.catalog.Get(&*actor, *id, *version);
-    if (!record.ok()) return ErrorFor(req, record.status());
-    Response r = Json(200, FullJson(*record));
-    TagUser(&r, *actor);
-    return r;
+    return PolicyResponse(app_.catalog, req, *target.actor, target.id, *version);
   }, "policies.publish");
 
   router_.Add("POST", "/api/v1/policies/{id}/status", [this](const Request& req,
                                                              const PathParams& params) {
-    auto actor = RequireActor(app_.accounts, req);
-    if (!actor.ok()) return ErrorFor(req, actor.status());
-    auto id = IntParam(PathParam(params, "id"), "id", 0, INT64_MAX);
-    if (!id.ok()) return ErrorFor(req, NotFoundError("policy.not_found", "政策不存在"));
+    ActorAndId target = RequireActorAndId(app_.accounts, req, params);
+    if (target.error) return *target.error;
     auto body = ParseBody(req);
     if (!body.ok()) return ErrorFor(req, body.status());
     std::string status = body->is_object() && (*body)["status"].is_string()
@@ -195,13 +215,9 @@ void Api::AddPolicyRoutes() {
     std::string reason = body->is_object() && (*body)["reason"].is_string()
                              ? (*body)["reason"].get<std::string>()
                              : "";
-    absl::Status st = app_.catalog.SetStatus(*actor, *id, status, reason);
+    absl::Status st = app_.catalog.SetStatus(*target.actor, target.id, status, reason);
     if (!st.ok()) return ErrorFor(req, st);
-    auto record = app_.catalog.Get(&*actor, *id, std::nullopt);
-    if (!record.ok()) return ErrorFor(req, record.status());
-    Response r = Json(200, FullJson(*record));
-    TagUser(&r, *actor);
-    return r;
+    return PolicyResponse(app_.catalog, req, *target.actor, target.id, std::nullopt);
   }, "policies.status");
 }
 

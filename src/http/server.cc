@@ -72,7 +72,8 @@ constexpr std::pair<std::string_view, std::string_view> kSecurityHeaders[] = {
     {"X-Frame-Options", "DENY"},
     {"Referrer-Policy", "same-origin"},
     {"Content-Security-Policy",
-     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'"},
+     "default-src 'self'; img-src 'self' data:; font-src 'self' data:; "
+     "style-src 'self' 'unsafe-inline'"},
 };
 
 bool IsSaneRequestId(std::string_view id) {

@@ -10,8 +10,9 @@
 //   a fresh 32-hex-digit id. Handlers see it as Request::request_id.
 // - Security headers: X-Content-Type-Options: nosniff, X-Frame-Options: DENY,
 //   Referrer-Policy: same-origin, and a Content-Security-Policy for the Vite-built Vue app served
-//   from this origin (default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline' —
-//   Element Plus sets inline styles). A handler header of the same name replaces the default.
+//   from this origin (default-src 'self'; img-src 'self' data:; font-src 'self' data: — Vant's
+//   icon font is inlined as a data: URL; style-src 'self' 'unsafe-inline' — Element Plus sets
+//   inline styles). A handler header of the same name replaces the default.
 // Errors the server answers itself, always as {"error":{"code","message","request_id"}} and then
 // closing the connection: 400 (malformed request or target), 408 (request not complete within
 // read_timeout_ms), 413 (body over the limit), 431 (header block over header_limit_bytes), 500 (the

@@ -181,7 +181,7 @@ void ExpectSecurityHeaders(const ClientResponse& response) {
   EXPECT_EQ(response["X-Frame-Options"], "DENY");
   EXPECT_EQ(response["Referrer-Policy"], "same-origin");
   EXPECT_EQ(response["Content-Security-Policy"],
-            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'");
+            "default-src 'self'; img-src 'self' data:; font-src 'self' data:; style-src 'self' 'unsafe-inline'");
 }
 
 TEST(ServerTest, GetReturnsHandlerResponseWithSecurityHeadersAndRequestId) {

@@ -407,8 +407,8 @@ ConditionOutcome OutcomeOf(const Value& v) {
   return ConditionOutcome::kError;
 }
 
-ConditionTrace TraceCondition(const Program& program, internal::RowEvaluator& ev,
-                              std::int32_t index) {
+ConditionTrace TraceCondition(const Program& program, const Activation& activation,
+                              internal::RowEvaluator& ev, std::int32_t index) {
   const Step& step = program.steps()[static_cast<std::size_t>(index)];
   ConditionTrace t;
   t.text = program.StepText(index);
@@ -416,9 +416,13 @@ ConditionTrace TraceCondition(const Program& program, internal::RowEvaluator& ev
   bool show_operands = step.op == OpCode::kCompare || step.op == OpCode::kIn ||
                        step.op == OpCode::kNot || step.op == OpCode::kCall;
   if (show_operands) {
+    // Operands are evaluated by a separate evaluator so that showing them cannot use up the
+    // rule's comprehension budget: the traced result must equal the untraced one.
+    internal::RowEvaluator side(program.steps(), &program.schema(), &activation,
+                                program.loop_slots());
     for (std::int32_t a : step.args) {
       bool is_constant = program.steps()[static_cast<std::size_t>(a)].op == OpCode::kConst;
-      t.operands.push_back(TracedOperand{program.StepText(a), ev.Eval(a), is_constant});
+      t.operands.push_back(TracedOperand{program.StepText(a), side.Eval(a), is_constant});
     }
   }
   t.value = ev.Eval(index);
@@ -439,7 +443,7 @@ EvalResult EvalRow(const Program& program, const Activation& activation,
   }
   std::vector<Value> values;
   for (std::int32_t c : program.conditions()) {
-    result.trace.push_back(TraceCondition(program, ev, c));
+    result.trace.push_back(TraceCondition(program, activation, ev, c));
     values.push_back(result.trace.back().value);
   }
   const Step& root = program.steps().back();

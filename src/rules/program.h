@@ -60,7 +60,10 @@ struct Step {
   BinaryOp binary_op = BinaryOp::kAdd;
   Builtin builtin = Builtin::kSize;
   MacroKind macro = MacroKind::kAll;
-  TypeKind type = TypeKind::kDyn;  // the checker's static type of the result
+  // The checker's static type of the result (kDyn in unchecked rules). kDecimal admits int
+  // values at run time (an int promotes wherever a decimal is accepted): a typed kernel must
+  // accept both.
+  TypeKind type = TypeKind::kDyn;
   std::int32_t slot = -1;
   std::vector<std::int32_t> args;  // indices of operand steps
   Value constant;                  // kConst

@@ -57,8 +57,9 @@ TEST(RobustnessTest, MutatedRulesNeverCrash) {
     ++compiled;
     EvalOptions eval_options;
     eval_options.trace = true;
-    EvalResult v = EvalRow(*r.program, act, eval_options);
-    (void)v.value.DebugString();
+    EvalResult traced = EvalRow(*r.program, act, eval_options);
+    // Tracing evaluates every condition (no short circuit) yet must give the same result.
+    EXPECT_EQ(traced.value.DebugString(), EvalRow(*r.program, act).value.DebugString()) << text;
   }
   EXPECT_GT(compiled, 100);
 }

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "core/text.h"
 #include "core/region.h"
 #include "core/uscc.h"
 #include "services/common.h"
@@ -52,13 +53,6 @@ absl::Status ValidatePassword(std::string_view password) {
   return absl::OkStatus();
 }
 
-// Counts UTF-8 code points (display names are limited in characters, not bytes).
-size_t CodePoints(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 }  // namespace
 
 absl::StatusOr<std::string> HashPassword(std::string_view password) {
@@ -103,7 +97,7 @@ absl::StatusOr<int64_t> AccountService::CreateUserInTx(store::Tx& tx, const Acto
                                                        const NewUser& user) {
   if (!actor.HasRole(kRoleSysAdmin)) return Forbidden("创建用户", "create users");
   RETURN_IF_ERROR(ValidateUsername(user.username));
-  size_t name_chars = CodePoints(user.display_name);
+  size_t name_chars = core::Utf8Length(user.display_name);
   if (name_chars == 0 || name_chars > 50) {
     return InvalidField("user.display_name", "display_name", "姓名不能为空，且不超过 50 个字",
                         "display_name must be 1 to 50 characters");

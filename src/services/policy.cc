@@ -1,5 +1,6 @@
 #include "services/policy.h"
 
+#include "core/text.h"
 #include "core/date.h"
 #include "core/region.h"
 
@@ -18,12 +19,6 @@ constexpr size_t kRuleMax = 10000;          // bytes; the rule engine has its ow
 constexpr size_t kListMax = 50;             // basis entries, materials, steps, industries
 constexpr int kMaterialMaxMb = 100;
 constexpr int kStepDaysMax = 365;
-
-size_t CodePoints(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 absl::Status Bad(const std::string& field, const std::string& zh, const std::string& en) {
   return InvalidField("policy.invalid", field, field + "：" + zh, field + ": " + en);
@@ -74,7 +69,7 @@ absl::StatusOr<std::optional<DateRange>> GetRange(const json& j, const std::stri
 absl::Status CheckText(const std::string& field, const std::string& text, size_t max_chars,
                        bool required) {
   if (required && text.empty()) return Bad(field, "必填", "is required");
-  if (CodePoints(text) > max_chars) {
+  if (core::Utf8Length(text) > max_chars) {
     return Bad(field, "不能超过 " + std::to_string(max_chars) + " 个字",
                "is longer than " + std::to_string(max_chars) + " characters");
   }
@@ -269,7 +264,9 @@ json PolicyBodyToJson(const PolicyBody& b) {
 
 absl::Status ValidatePolicyBody(const PolicyBody& b, const RuleValidator& rules) {
   RETURN_IF_ERROR(CheckText("title", b.title, kTitleMax, true));
-  if (CodePoints(b.title) < 4) return Bad("title", "至少 4 个字", "needs at least 4 characters");
+  if (core::Utf8Length(b.title) < 4) {
+    return Bad("title", "至少 4 个字", "needs at least 4 characters");
+  }
   if (b.level != "city" && b.level != "county") {
     return Bad("level", "应为 city（市级）或 county（县级）", "must be city or county");
   }

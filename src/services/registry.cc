@@ -26,12 +26,6 @@ constexpr size_t kRequiredBaseColumns = 5;
 constexpr size_t kNameMaxCodePoints = 100;
 constexpr size_t kTextMaxBytes = 400;
 
-size_t CodePoints(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
@@ -269,7 +263,7 @@ absl::StatusOr<ImportReport> RegistryService::Import(const Actor& actor, std::st
           }
           e.uscc = std::string(cell);
         } else if (name == "name") {
-          if (CodePoints(cell) > kNameMaxCodePoints) {
+          if (core::Utf8Length(cell) > kNameMaxCodePoints) {
             fail(column.name, InvalidField("enterprise.name_length", "name", "企业名称过长"));
           }
           e.name = std::string(cell);

@@ -76,6 +76,13 @@ async function openPage(options) {
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`uncaught error in the page: ${e.message}`));
+  // A resource the Content-Security-Policy blocks (e.g. an inlined icon font) breaks the page
+  // silently: treat it as a failure too.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) {
+      problems.push(`blocked by the Content-Security-Policy: ${m.text()}`);
+    }
+  });
   return { page, problems };
 }
 

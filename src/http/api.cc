@@ -6,6 +6,7 @@
 #include "core/region.h"
 #include "http/api_util.h"
 #include "services/reference.h"
+#include "services/rule_check.h"
 
 namespace zhida::http {
 
@@ -150,6 +151,36 @@ void Api::AddRoutes() {
     }
     return Json(200, out);
   }, "fields");
+
+  router_.Add("POST", "/api/v1/rules/check", [this](const Request& req, const PathParams&) {
+    auto actor = RequireActor(app_.accounts, req);
+    if (!actor.ok()) return ErrorFor(req, actor.status());
+    auto body = ParseBody(req);
+    if (!body.ok()) return ErrorFor(req, body.status());
+    if (!body->is_object() || !(*body)["rule"].is_string()) {
+      return ErrorFor(req, InvalidField("request.fields", "rule", "请填写规则文本 rule",
+                                        "rule (a string) is required"));
+    }
+    std::string kind = (*body).value("kind", "eligibility");
+    if (kind != "eligibility" && kind != "award") {
+      return ErrorFor(req, InvalidField("request.fields", "kind",
+                                        "kind 应为 eligibility（申报条件）或 award（奖补公式）",
+                                        "kind must be eligibility or award"));
+    }
+    // The schema is read per request: a field added to the schema is usable at once.
+    auto checker = services::RuleChecker::Load(app_.store);
+    if (!checker.ok()) return ErrorFor(req, checker.status());
+    std::vector<services::RuleIssue> issues =
+        (*checker)->Check((*body)["rule"].get<std::string>(), kind == "award");
+    json out = json::array();
+    for (const services::RuleIssue& i : issues) {
+      out.push_back({{"line", i.line}, {"column", i.column}, {"code", i.code},
+                     {"message", i.message_zh}, {"message_en", i.message_en}});
+    }
+    Response r = Json(200, {{"ok", issues.empty()}, {"issues", out}});
+    TagUser(&r, *actor);
+    return r;
+  }, "rules.check");
 
   router_.Add("GET", "/api/v1/enterprises/{uscc}", [this](const Request& req,
                                                           const PathParams& params) {

@@ -206,6 +206,31 @@ TEST_F(ApiTest, EnterprisesAreScoped) {
   EXPECT_EQ(Call("GET", "/api/v1/enterprises/91350582MA6KKM2WX5", "", ent).status, 404);
 }
 
+TEST_F(ApiTest, RuleCheckGivesIssuesWithPositions) {
+  json rule = {{"rule", "revenue >= 20000000.00 && !dishonest"}};
+  EXPECT_EQ(Call("POST", "/api/v1/rules/check", rule.dump()).status, 401);
+  std::string token = Login("officer");
+  Response ok = Call("POST", "/api/v1/rules/check", rule.dump(), token);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(Body(ok)["ok"], true);
+  EXPECT_TRUE(Body(ok)["issues"].empty());
+  Response bad = Call("POST", "/api/v1/rules/check",
+                      json{{"rule", "revenue >= 1 &&\n  turnover > 2"}}.dump(), token);
+  json issues = Body(bad)["issues"];
+  EXPECT_EQ(Body(bad)["ok"], false);
+  ASSERT_FALSE(issues.empty());
+  EXPECT_EQ(issues[0]["line"], 2);
+  EXPECT_EQ(issues[0]["column"], 3);
+  EXPECT_EQ(issues[0]["code"], "check.unknown_field");
+  // An award formula must be an amount; a boolean is refused.
+  Response award = Call("POST", "/api/v1/rules/check",
+                        json{{"rule", "revenue > 1"}, {"kind", "award"}}.dump(), token);
+  EXPECT_EQ(Body(award)["ok"], false);
+  EXPECT_EQ(Body(Call("POST", "/api/v1/rules/check", json{{"kind", "award"}}.dump(), token))
+                ["error"]["field"],
+            "rule");
+}
+
 TEST_F(ApiTest, ReferenceData) {
   json regions = Body(Call("GET", "/api/v1/regions"));
   EXPECT_EQ(regions.size(), 12u);

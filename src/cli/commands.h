@@ -1,5 +1,6 @@
-// The subcommands of `zhida`. Each takes --db (or ZHIDA_DB), prints what it did, and sets the
-// exit code: 0 success, 1 failure with nothing changed, 2 partial import.
+// The subcommands of `zhida`. Those that use a database take --db (or ZHIDA_DB); each prints what
+// it did and sets the exit code: 0 success, 1 failure with nothing changed, 2 partial (an import
+// that refused some rows, a screening where some policies did not compile).
 #pragma once
 
 #include <string>
@@ -24,6 +25,7 @@ class Commands {
   void AddBackup(CLI::App& app);
   void AddGenerate(CLI::App& app);
   void AddRules(CLI::App& app);
+  void AddScreen(CLI::App& app);
 
   // Adds --db with ZHIDA_DB and the default var/zhida.db.
   void AddDbOption(CLI::App* command);

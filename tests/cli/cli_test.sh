@@ -67,6 +67,11 @@ check "…is a readable database" bash -c "[ \"\$(sqlite3 '$dir/backup.db' 'PRAG
 check "…with the same enterprises" bash -c "[ \"\$(sqlite3 '$dir/backup.db' 'SELECT COUNT(*) FROM enterprises')\" = \"\$(sqlite3 '$db' 'SELECT COUNT(*) FROM enterprises')\" ]"
 check "backup never overwrites" exit_is 1 "$zhida" backup --db "$db" --to "$dir/backup.db"
 
+sample=$(dirname "$0")/../data/bench-sample
+check "screen the bench sample" exit_is 0 "$zhida" screen --enterprises "$sample/enterprises.csv" --policies "$sample/policies.json" --out "$dir/screen.csv" --as-of 2026-11-30
+check "…byte-identical to the expected result" cmp "$dir/screen.csv" "$sample/expected.csv"
+check "…and reports its counts" contains "$dir/err" "符合 13157"
+
 cp "$db" "$dir/newer.db"
 sqlite3 "$dir/newer.db" "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', '2030-01-01T00:00:00Z')"
 check "a newer schema is refused" exit_is 1 "$zhida" migrate --db "$dir/newer.db"

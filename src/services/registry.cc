@@ -1,5 +1,6 @@
 #include "services/registry.h"
 
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -207,6 +208,10 @@ absl::StatusOr<ImportReport> RegistryService::Import(const Actor& actor, std::st
 
   std::vector<GoodRow> good;
   std::unordered_set<std::string> seen_uscc;
+  // A registry row is ~200 bytes of CSV: reserving for that avoids re-moving every row as the
+  // vectors grow.
+  good.reserve(text.size() / 200 + 16);
+  seen_uscc.reserve(text.size() / 200 + 16);
   auto add_issue = [&](int line, std::string column, std::string code, std::string message) {
     if (report.issues.size() < ImportReport::kMaxIssues) {
       report.issues.push_back(ImportIssue{line, std::move(column), std::move(code),
@@ -335,6 +340,14 @@ absl::StatusOr<ImportReport> RegistryService::Import(const Actor& actor, std::st
 
   if (options.strict && report.rows_failed > 0) return report;
   if (good.empty()) return report;
+  // In key order the B-trees of enterprises and fact_records grow at their right edge instead of
+  // at random pages: several times faster for a large file, and the same result. An index is
+  // sorted, not the rows (each row is a dozen strings).
+  std::vector<uint32_t> order(good.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&good](uint32_t a, uint32_t b) {
+    return good[a].enterprise.uscc < good[b].enterprise.uscc;
+  });
 
   absl::Time now = clock_.Now();
   std::string now_text = TimeText(now);
@@ -354,7 +367,8 @@ absl::StatusOr<ImportReport> RegistryService::Import(const Actor& actor, std::st
                                actor.user_id == 0 ? store::Null() : store::Value(actor.user_id),
                                now_text}));
     int64_t batch_id = batch.rows.at(0).Int(0);
-    for (const GoodRow& row : good) {
+    for (uint32_t index : order) {
+      const GoodRow& row = good[index];
       const Enterprise& e = row.enterprise;
       if (with_enterprise) {
         ASSIGN_OR_RETURN(

@@ -13,6 +13,12 @@ namespace zhida::store {
 // server's per-session memory without limit. The least recently used statement is finalized.
 inline constexpr size_t kStatementCacheSizeMax = 256;
 
+// SQLite page cache per connection, in KiB (PRAGMA cache_size=-N). SQLite's default (2 MiB) makes
+// a large import spill B-tree pages to the WAL over and over: a 1,000,000-row import touches
+// four indexes of ~100 MB each. 64 MiB holds their upper levels and the working set of an import
+// batch; it is an upper bound, allocated only as pages are used, so an idle pool costs nothing.
+inline constexpr int kSqliteCacheKib = 64 * 1024;
+
 // PostgreSQL: attempts at starting a transaction. A pooled connection may have been closed by the
 // server (restart, idle timeout) without libpq noticing until it is used; nothing has happened in
 // the transaction yet, so it is safe to drop it and try once more on a fresh connection.

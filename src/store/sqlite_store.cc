@@ -106,6 +106,8 @@ absl::StatusOr<std::unique_ptr<SqliteConn>> OpenConnection(const std::string& ur
   RETURN_IF_ERROR(QueryText(conn->db, "PRAGMA journal_mode=WAL").status());
   RETURN_IF_ERROR(ExecSimple(conn->db, "PRAGMA synchronous=FULL"));
   RETURN_IF_ERROR(ExecSimple(conn->db, "PRAGMA foreign_keys=ON"));
+  RETURN_IF_ERROR(ExecSimple(
+      conn->db, absl::StrCat("PRAGMA cache_size=-", kSqliteCacheKib).c_str()));
   SqliteSettings settings;
   ASSIGN_OR_RETURN(settings.journal_mode, QueryText(conn->db, "PRAGMA journal_mode"));
   ASSIGN_OR_RETURN(settings.synchronous, QueryInt(conn->db, "PRAGMA synchronous"));

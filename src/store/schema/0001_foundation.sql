@@ -27,7 +27,6 @@ CREATE TABLE enterprises (
   updated_at TEXT NOT NULL
 );
 CREATE INDEX enterprises_region ON enterprises (region, uscc);
-CREATE INDEX enterprises_name ON enterprises (name);
 
 -- The field schema is data, not code (DESIGN.md §5).
 CREATE TABLE fields (

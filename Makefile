@@ -5,7 +5,7 @@ PORT ?= 8080
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: setup configure build web run test clean
+.PHONY: setup configure build binary web run test clean
 
 setup:
 	@bash scripts/setup.sh
@@ -13,13 +13,18 @@ setup:
 configure: setup
 	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
 
+# Everything: the binary, the tests, the benchmarks' helpers, the web app.
 build: configure web
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# Only what `make run` needs: build/zhida and the web app.
+binary: configure web
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target zhida
 
 web: setup
 	@bash scripts/build_web.sh
 
-run: build
+run: binary
 	@bash scripts/run.sh $(BUILD_DIR)/zhida $(DB) $(PORT)
 
 test: build

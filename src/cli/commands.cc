@@ -195,6 +195,10 @@ void Commands::AddServe(CLI::App& app) {
       exit_code_ = Fail(store.status());
       return;
     }
+    // Never the connection string: it may hold a password.
+    core::Log(core::LogLevel::kInfo, "store ready",
+              {{"db", db_.rfind("postgres", 0) == 0 ? std::string("postgresql") : db_},
+               {"schema_version", store::Store::LatestSchemaVersion()}});
     auto rules = services::LoadRuleValidator(**store);
     if (!rules.ok()) {
       exit_code_ = Fail(rules.status());
@@ -221,9 +225,6 @@ void Commands::AddServe(CLI::App& app) {
       std::ofstream(tmp) << port << "\n";
       std::filesystem::rename(tmp, opts->port_file);  // readers never see a half-written file
     }
-    core::Log(core::LogLevel::kInfo, "listening",
-              {{"url", "http://" + opts->host + ":" + std::to_string(port)},
-               {"db", db_.rfind("postgres", 0) == 0 ? std::string("postgresql") : db_}});
     (*server)->Wait();
     core::Log(core::LogLevel::kInfo, "stopped", {});
   });

@@ -11,6 +11,7 @@
 #include "absl/strings/strip.h"
 #include "store/errors.h"
 #include "store/limits.h"
+#include "store/tx_base.h"
 #include "store/pool.h"
 #include "store/sql_text.h"
 #include "store/statement_cache.h"
@@ -111,7 +112,7 @@ absl::StatusOr<std::unique_ptr<PgConn>> OpenConnection(const std::string& url) {
   return conn;
 }
 
-class PgTx : public Tx {
+class PgTx : public TxBase {
  public:
   PgTx(Pool<PgConn>* pool, std::unique_ptr<PgConn> conn) : pool_(pool), conn_(std::move(conn)) {}
 
@@ -129,39 +130,20 @@ class PgTx : public Tx {
 
   Dialect dialect() const override { return Dialect::kPostgres; }
 
-  absl::StatusOr<Result> Query(std::string_view sql, std::span<const Value> params) override {
-    ZCHECK(!committed_);  // using a transaction after Commit is a programmer error
-    if (!failure_.ok()) return Poisoned();
-    absl::StatusOr<Result> result = Run(sql, params);
-    if (!result.ok()) failure_ = result.status();
-    return result;
-  }
-
-  absl::Status Commit() override {
-    ZCHECK(!committed_);
-    if (!failure_.ok()) return Poisoned();
+  absl::Status CommitNow() override {
     PgResult res(PQexec(conn_->conn, "COMMIT"));
     if (res == nullptr || PQresultStatus(res.get()) != PGRES_COMMAND_OK) {
-      failure_ = PgError(conn_->conn, res.get(), "COMMIT");
-      return failure_;
+      return PgError(conn_->conn, res.get(), "COMMIT");
     }
-    // A transaction the server had aborted answers COMMIT with "ROLLBACK"; failure_ should have
-    // caught that first, so this is a safety net.
+    // A transaction the server had aborted answers COMMIT with "ROLLBACK"; the failure rule
+    // should have caught that first, so this is a safety net.
     if (std::string_view(PQcmdStatus(res.get())) != "COMMIT") {
-      failure_ = StatementError(kDatabaseError, PQcmdStatus(res.get()), "COMMIT");
-      return failure_;
+      return StatementError(kDatabaseError, PQcmdStatus(res.get()), "COMMIT");
     }
-    committed_ = true;
     return absl::OkStatus();
   }
 
  private:
-  // After a failed statement PostgreSQL only accepts ROLLBACK. The first failure's code is kept,
-  // so that a kAborted stays retryable by Store::InTx.
-  absl::Status Poisoned() const {
-    return absl::Status(failure_.code(),
-                        absl::StrCat("事务中已有语句失败，只能回滚：", failure_.message()));
-  }
 
   // The cached statement for `sql`, prepared (and described, for its parameter types) on first
   // use. The least recently used statement past the cache bound is deallocated on the server.
@@ -227,7 +209,7 @@ class PgTx : public Tx {
     return Value(std::string(text, length));
   }
 
-  absl::StatusOr<Result> Run(std::string_view sql, std::span<const Value> params) {
+  absl::StatusOr<Result> Run(std::string_view sql, std::span<const Value> params) override {
     ASSIGN_OR_RETURN(const PgStatement* statement, Prepare(sql));
     size_t count = statement->param_types.size();
     if (count != params.size()) {
@@ -293,8 +275,6 @@ class PgTx : public Tx {
 
   Pool<PgConn>* const pool_;
   std::unique_ptr<PgConn> conn_;
-  bool committed_ = false;
-  absl::Status failure_;  // the first failed statement; OK while none failed
 };
 
 class PgStore : public Store {

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "store/errors.h"
 #include "store/limits.h"
+#include "store/tx_base.h"
 #include "store/pool.h"
 #include "store/sql_text.h"
 #include "store/statement_cache.h"
@@ -119,14 +120,14 @@ absl::StatusOr<std::unique_ptr<SqliteConn>> OpenConnection(const std::string& ur
   return conn;
 }
 
-class SqliteTx : public Tx {
+class SqliteTx : public TxBase {
  public:
   SqliteTx(Pool<SqliteConn>* pool, std::unique_ptr<SqliteConn> conn)
       : pool_(pool), conn_(std::move(conn)) {}
 
   ~SqliteTx() override {
     sqlite3* db = conn_->db;
-    if (!committed_ && !sqlite3_get_autocommit(db)) {
+    if (!committed() && !sqlite3_get_autocommit(db)) {
       sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
     }
     // A connection still inside a transaction cannot be reused: close it.
@@ -139,34 +140,9 @@ class SqliteTx : public Tx {
 
   Dialect dialect() const override { return Dialect::kSqlite; }
 
-  absl::StatusOr<Result> Query(std::string_view sql, std::span<const Value> params) override {
-    ZCHECK(!committed_);  // using a transaction after Commit is a programmer error
-    if (!failure_.ok()) return Poisoned();
-    absl::StatusOr<Result> result = Run(sql, params);
-    if (!result.ok()) failure_ = result.status();
-    return result;
-  }
-
-  absl::Status Commit() override {
-    ZCHECK(!committed_);
-    if (!failure_.ok()) return Poisoned();
-    absl::Status status = ExecSimple(conn_->db, "COMMIT");
-    if (!status.ok()) {
-      failure_ = status;  // e.g. a deferred constraint; the destructor rolls back
-      return status;
-    }
-    committed_ = true;
-    return absl::OkStatus();
-  }
+  absl::Status CommitNow() override { return ExecSimple(conn_->db, "COMMIT"); }
 
  private:
-  // After a failed statement the transaction can only be rolled back, as on PostgreSQL, so that
-  // services behave the same on both backends. The first failure's code is kept: a kAborted
-  // stays retryable by Store::InTx.
-  absl::Status Poisoned() const {
-    return absl::Status(failure_.code(),
-                        absl::StrCat("事务中已有语句失败，只能回滚：", failure_.message()));
-  }
 
   // The cached statement for `sql`, prepared on first use.
   absl::StatusOr<sqlite3_stmt*> Prepare(std::string_view sql) {
@@ -233,7 +209,7 @@ class SqliteTx : public Tx {
                           sql);
   }
 
-  absl::StatusOr<Result> Run(std::string_view sql, std::span<const Value> params) {
+  absl::StatusOr<Result> Run(std::string_view sql, std::span<const Value> params) override {
     ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
     // Leaves the cached statement ready for its next use on every path out of here.
     struct Reset {
@@ -270,8 +246,6 @@ class SqliteTx : public Tx {
 
   Pool<SqliteConn>* const pool_;
   std::unique_ptr<SqliteConn> conn_;
-  bool committed_ = false;
-  absl::Status failure_;  // the first failed statement; OK while none failed
 };
 
 class SqliteStore : public Store {

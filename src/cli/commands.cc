@@ -138,6 +138,15 @@ class ProgressBar {
 
 }  // namespace
 
+std::unique_ptr<store::Store> Commands::OpenOrFail(bool migrate) {
+  auto store = OpenStore(db_, unsafe_dev_, migrate);
+  if (!store.ok()) {
+    exit_code_ = Fail(store.status());
+    return nullptr;
+  }
+  return *std::move(store);
+}
+
 void Commands::AddDbOption(CLI::App* command) {
   command->add_option("--db", db_, "数据库：SQLite 文件路径，或 postgresql://… 连接串")
       ->envname("ZHIDA_DB")
@@ -195,21 +204,18 @@ void Commands::AddServe(CLI::App& app) {
                       : opts->log_level == "warn" ? core::LogLevel::kWarn
                       : opts->log_level == "error" ? core::LogLevel::kError
                                                    : core::LogLevel::kInfo);
-    auto store = OpenStore(db_, unsafe_dev_);
-    if (!store.ok()) {
-      exit_code_ = Fail(store.status());
-      return;
-    }
+    std::unique_ptr<store::Store> store = OpenOrFail();
+    if (store == nullptr) return;
     // Never the connection string: it may hold a password.
     core::Log(core::LogLevel::kInfo, "store ready",
               {{"db", db_.rfind("postgres", 0) == 0 ? std::string("postgresql") : db_},
                {"schema_version", store::Store::LatestSchemaVersion()}});
-    auto rules = services::LoadRuleValidator(**store);
+    auto rules = services::LoadRuleValidator(*store);
     if (!rules.ok()) {
       exit_code_ = Fail(rules.status());
       return;
     }
-    http::App services_app(**store, core::SystemClock(), core::SecureIds(), *rules);
+    http::App services_app(*store, core::SystemClock(), core::SecureIds(), *rules);
     http::Api api(services_app, http::ApiOptions{
                                     opts->web_root.empty() ? DefaultWebRoot() : opts->web_root,
                                     opts->secure_cookies});
@@ -239,14 +245,11 @@ void Commands::AddMigrate(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("migrate", "应用数据库结构迁移");
   AddDbOption(cmd);
   cmd->callback([this] {
-    auto store = OpenStore(db_, unsafe_dev_, /*migrate=*/false);
-    if (!store.ok()) {
-      exit_code_ = Fail(store.status());
-      return;
-    }
-    auto before = (*store)->SchemaVersion();
-    absl::Status st = (*store)->Migrate();
-    if (st.ok()) st = services::SeedReferenceData(**store);
+    std::unique_ptr<store::Store> store = OpenOrFail(/*migrate=*/false);
+    if (store == nullptr) return;
+    auto before = store->SchemaVersion();
+    absl::Status st = store->Migrate();
+    if (st.ok()) st = services::SeedReferenceData(*store);
     if (!st.ok()) {
       exit_code_ = Fail(st);
       return;
@@ -274,18 +277,15 @@ void Commands::AddImport(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--period", opts->import.period, "数据所属期间，如 2025（默认上一年）");
   cmd->callback([this, opts] {
-    auto store = OpenStore(db_, unsafe_dev_);
-    if (!store.ok()) {
-      exit_code_ = Fail(store.status());
-      return;
-    }
+    std::unique_ptr<store::Store> store = OpenOrFail();
+    if (store == nullptr) return;
     auto bytes = ReadFile(opts->file);
     if (!bytes.ok()) {
       exit_code_ = Fail(bytes.status());
       return;
     }
     opts->import.file_name = std::filesystem::path(opts->file).filename().string();
-    services::RegistryService registry(**store, core::SystemClock());
+    services::RegistryService registry(*store, core::SystemClock());
     auto report = opts->kind == "enterprises"
                       ? registry.ImportEnterprises(services::Actor::System(), *bytes, opts->import)
                       : registry.ImportFacts(services::Actor::System(), *bytes, opts->import);
@@ -314,20 +314,17 @@ void Commands::AddDemo(CLI::App& app) {
       ->envname("ZHIDA_DEMO_PASSWORD");
   cmd->add_option("--seed", opts->seed, "企业生成器的随机种子")->capture_default_str();
   cmd->callback([this, opts] {
-    auto store = OpenStore(db_, unsafe_dev_);
-    if (!store.ok()) {
-      exit_code_ = Fail(store.status());
-      return;
-    }
+    std::unique_ptr<store::Store> store = OpenOrFail();
+    if (store == nullptr) return;
     std::string password = opts->password;
     if (password.empty()) password = "Zd-" + core::SecureIds().NewToken(6) + "-2026";
     services::DemoConfig config{opts->enterprises, opts->seed, password};
-    auto rules = services::LoadRuleValidator(**store);
+    auto rules = services::LoadRuleValidator(*store);
     if (!rules.ok()) {
       exit_code_ = Fail(rules.status());
       return;
     }
-    auto summary = services::BuildDemo(**store, core::SystemClock(), core::SecureIds(), config,
+    auto summary = services::BuildDemo(*store, core::SystemClock(), core::SecureIds(), config,
                                        *rules, std::cerr);
     if (!summary.ok()) {
       exit_code_ = Fail(summary.status());
@@ -358,12 +355,9 @@ void Commands::AddPolicy(CLI::App& app) {
   list->add_option("--status", opts->query.status, "published|suspended|expired|draft|all");
   list->add_option("--size", opts->query.size, "条数")->capture_default_str();
   list->callback([this, opts] {
-    auto store = OpenStore(db_, unsafe_dev_);
-    if (!store.ok()) {
-      exit_code_ = Fail(store.status());
-      return;
-    }
-    services::CatalogService catalog(**store, core::SystemClock());
+    std::unique_ptr<store::Store> store = OpenOrFail();
+    if (store == nullptr) return;
+    services::CatalogService catalog(*store, core::SystemClock());
     services::Actor system = services::Actor::System();
     auto page = catalog.Search(&system, opts->query);
     if (!page.ok()) {
@@ -381,12 +375,9 @@ void Commands::AddPolicy(CLI::App& app) {
   AddDbOption(show);
   show->add_option("id", opts->id, "政策编号或标识")->required();
   show->callback([this, opts] {
-    auto store = OpenStore(db_, unsafe_dev_);
-    if (!store.ok()) {
-      exit_code_ = Fail(store.status());
-      return;
-    }
-    services::CatalogService catalog(**store, core::SystemClock());
+    std::unique_ptr<store::Store> store = OpenOrFail();
+    if (store == nullptr) return;
+    services::CatalogService catalog(*store, core::SystemClock());
     int64_t id = 0;
     if (opts->id.find_first_not_of("0123456789") == std::string::npos) {
       id = std::stoll(opts->id);
@@ -447,12 +438,9 @@ void Commands::AddUser(CLI::App& app) {
       opts->user.roles.push_back(grant);
     }
     if (!opts->enterprise.empty()) opts->user.enterprise_uscc = opts->enterprise;
-    auto store = OpenStore(db_, unsafe_dev_);
-    if (!store.ok()) {
-      exit_code_ = Fail(store.status());
-      return;
-    }
-    services::AccountService accounts(**store, core::SystemClock(), core::SecureIds());
+    std::unique_ptr<store::Store> store = OpenOrFail();
+    if (store == nullptr) return;
+    services::AccountService accounts(*store, core::SystemClock(), core::SecureIds());
     auto id = accounts.CreateUser(services::Actor::System(), opts->user);
     if (!id.ok()) {
       exit_code_ = Fail(id.status());
@@ -463,12 +451,9 @@ void Commands::AddUser(CLI::App& app) {
   CLI::App* list = cmd->add_subcommand("list", "列出用户");
   AddDbOption(list);
   list->callback([this] {
-    auto store = OpenStore(db_, unsafe_dev_);
-    if (!store.ok()) {
-      exit_code_ = Fail(store.status());
-      return;
-    }
-    services::AccountService accounts(**store, core::SystemClock(), core::SecureIds());
+    std::unique_ptr<store::Store> store = OpenOrFail();
+    if (store == nullptr) return;
+    services::AccountService accounts(*store, core::SystemClock(), core::SecureIds());
     auto users = accounts.ListUsers(services::Actor::System());
     if (!users.ok()) {
       exit_code_ = Fail(users.status());
@@ -495,12 +480,9 @@ void Commands::AddBackup(CLI::App& app) {
       exit_code_ = Fail(InvalidField("backup.exists", "to", "备份文件已存在，不会覆盖：" + *to));
       return;
     }
-    auto store = OpenStore(db_, unsafe_dev_, /*migrate=*/false);
-    if (!store.ok()) {
-      exit_code_ = Fail(store.status());
-      return;
-    }
-    absl::Status st = (*store)->Backup(*to);
+    std::unique_ptr<store::Store> store = OpenOrFail(/*migrate=*/false);
+    if (store == nullptr) return;
+    absl::Status st = store->Backup(*to);
     if (!st.ok()) {
       exit_code_ = Fail(st);
       return;
@@ -565,12 +547,9 @@ void Commands::AddRules(CLI::App& app) {
       ->capture_default_str();
   check->add_option("rule", opts->text, "规则文本")->required();
   check->callback([this, opts] {
-    auto store = OpenStore(db_, unsafe_dev_);
-    if (!store.ok()) {
-      exit_code_ = Fail(store.status());
-      return;
-    }
-    auto validator = services::LoadRuleValidator(**store);
+    std::unique_ptr<store::Store> store = OpenOrFail();
+    if (store == nullptr) return;
+    auto validator = services::LoadRuleValidator(*store);
     if (!validator.ok()) {
       exit_code_ = Fail(validator.status());
       return;

@@ -3,7 +3,10 @@
 // that refused some rows, a screening where some policies did not compile).
 #pragma once
 
+#include <memory>
 #include <string>
+
+#include "store/store.h"
 
 #include "CLI/CLI.hpp"
 
@@ -29,6 +32,9 @@ class Commands {
 
   // Adds --db with ZHIDA_DB and the default var/zhida.db.
   void AddDbOption(CLI::App* command);
+  // Opens --db (migrated and seeded unless `migrate` is false); on failure prints the error,
+  // sets the exit code and returns null.
+  std::unique_ptr<store::Store> OpenOrFail(bool migrate = true);
 
   std::string db_ = "var/zhida.db";
   bool unsafe_dev_ = false;

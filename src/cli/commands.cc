@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/ids.h"
 #include "core/log.h"
+#include "core/mapped_file.h"
 #include "http/api.h"
 #include "http/server.h"
 #include "services/accounts.h"
@@ -279,16 +280,17 @@ void Commands::AddImport(CLI::App& app) {
   cmd->callback([this, opts] {
     std::unique_ptr<store::Store> store = OpenOrFail();
     if (store == nullptr) return;
-    auto bytes = ReadFile(opts->file);
-    if (!bytes.ok()) {
-      exit_code_ = Fail(bytes.status());
+    auto file = core::MappedFile::Open(opts->file);
+    if (!file.ok()) {
+      exit_code_ = Fail(file.status());
       return;
     }
+    std::string_view bytes = file->bytes();
     opts->import.file_name = std::filesystem::path(opts->file).filename().string();
     services::RegistryService registry(*store, core::SystemClock());
     auto report = opts->kind == "enterprises"
-                      ? registry.ImportEnterprises(services::Actor::System(), *bytes, opts->import)
-                      : registry.ImportFacts(services::Actor::System(), *bytes, opts->import);
+                      ? registry.ImportEnterprises(services::Actor::System(), bytes, opts->import)
+                      : registry.ImportFacts(services::Actor::System(), bytes, opts->import);
     if (!report.ok()) {
       exit_code_ = Fail(report.status());
       return;

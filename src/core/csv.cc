@@ -34,7 +34,8 @@ int CountLineBreaks(std::string_view s) {
 
 }  // namespace
 
-CsvReader::CsvReader(std::string_view utf8_text) : text_(utf8_text) {
+CsvReader::CsvReader(std::string_view utf8_text, int first_line)
+    : text_(utf8_text), line_(first_line) {
   if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
 }
 
@@ -129,6 +130,29 @@ bool CsvReader::ReadQuoted(std::vector<std::string_view>* fields, std::string* e
     }
     return true;
   }
+}
+
+std::vector<CsvPart> SplitCsvRecords(std::string_view utf8_text, size_t parts_max) {
+  std::vector<CsvPart> parts;
+  if (parts_max <= 1 || utf8_text.find('"') != std::string_view::npos) {
+    parts.push_back(CsvPart{utf8_text, 1});
+    return parts;
+  }
+  const size_t target = utf8_text.size() / parts_max + 1;
+  size_t begin = 0;
+  int line = 1;
+  while (begin < utf8_text.size()) {
+    size_t cut = utf8_text.size();
+    if (parts.size() + 1 < parts_max && begin + target < utf8_text.size()) {
+      size_t lf = utf8_text.find('\n', begin + target);
+      if (lf != std::string_view::npos) cut = lf + 1;  // after a LF (and so after any CRLF)
+    }
+    std::string_view part = utf8_text.substr(begin, cut - begin);
+    parts.push_back(CsvPart{part, line});
+    line += CountLineBreaks(part);
+    begin = cut;
+  }
+  return parts;
 }
 
 }  // namespace zhida::core

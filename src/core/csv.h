@@ -27,8 +27,10 @@ class CsvReader {
   // has 23), low enough that a file of commas cannot make one record's vector huge.
   static constexpr size_t kFieldsMax = 4096;
 
-  // `utf8_text` must outlive the reader and every view it returns.
-  explicit CsvReader(std::string_view utf8_text);
+  // `utf8_text` must outlive the reader and every view it returns. `first_line` is the line
+  // number of its first line: a reader over a later part of a file (cut at a record boundary, for
+  // parallel reading) reports the file's line numbers.
+  explicit CsvReader(std::string_view utf8_text, int first_line = 1);
 
   // Reads the next record into *fields (cleared first) and returns true. Returns false at the end
   // of the input with *error empty, or on malformed input with *error set to a Chinese message
@@ -40,6 +42,8 @@ class CsvReader {
   // The 1-based line on which the record last returned (or the malformed one) starts. A record
   // with line breaks inside quotes spans several lines; this is its first.
   int line() const { return record_line_; }
+  // The text being read: a field view lies inside it unless it was unescaped.
+  std::string_view text() const { return text_; }
 
  private:
   bool Fail(int line, std::string_view what, std::string* error);
@@ -56,5 +60,17 @@ class CsvReader {
   // are made after the record is complete, since unescaped_ may reallocate while it grows.
   std::vector<std::pair<size_t, size_t>> pending_;
 };
+
+// A part of a CSV text that starts at a record boundary, and the line number it starts on.
+struct CsvPart {
+  std::string_view text;
+  int first_line = 1;
+};
+
+// Cuts `utf8_text` into at most `parts_max` parts of about equal size, each starting at a record
+// boundary, for reading in parallel (a CsvReader per part, given its first_line). A text with a
+// quote anywhere is returned whole: a line break inside quotes is not a boundary, and telling the
+// two apart needs the reading that the parts are meant to share out.
+std::vector<CsvPart> SplitCsvRecords(std::string_view utf8_text, size_t parts_max);
 
 }  // namespace zhida::core

@@ -171,6 +171,44 @@ TEST(CsvTest, RandomRecordsRoundTrip) {
   }
 }
 
+// Reading the parts of SplitCsvRecords one after another gives the records and line numbers of
+// reading the whole text, for any number of parts and any mix of line breaks and empty lines.
+TEST(CsvTest, SplitPartsReadLikeTheWhole) {
+  const char* env = std::getenv("ZHIDA_SEED");
+  const uint64_t seed = env != nullptr ? std::strtoull(env, nullptr, 10) : std::random_device{}();
+  std::printf("csv split seed: %llu (ZHIDA_SEED)\n", static_cast<unsigned long long>(seed));
+  std::mt19937_64 rng(seed);
+  const std::string pieces[] = {"a", "泉州", ",", "\n", "\r\n", "\r", "\n\n", "12.50"};
+  auto read = [](std::string_view text, int first_line, std::vector<std::pair<int, Record>>* out) {
+    CsvReader reader(text, first_line);
+    std::vector<std::string_view> fields;
+    std::string error;
+    while (reader.Next(&fields, &error)) out->emplace_back(reader.line(), Record(fields.begin(), fields.end()));
+    return error;
+  };
+  for (int round = 0; round < 500; ++round) {
+    std::string text;
+    const int len = static_cast<int>(rng() % 60);
+    for (int i = 0; i < len; ++i) text += pieces[rng() % std::size(pieces)];
+    std::vector<std::pair<int, Record>> whole, parted;
+    ASSERT_EQ(read(text, 1, &whole), "");
+    const size_t parts_max = rng() % 6 + 1;
+    std::vector<CsvPart> parts = SplitCsvRecords(text, parts_max);
+    ASSERT_LE(parts.size(), parts_max);
+    std::string joined;
+    for (const CsvPart& part : parts) {
+      joined += part.text;
+      ASSERT_EQ(read(part.text, part.first_line, &parted), "");
+    }
+    ASSERT_EQ(joined, text) << "seed " << seed << " round " << round;
+    ASSERT_EQ(parted, whole) << "seed " << seed << " round " << round;
+  }
+  // A quote anywhere keeps the text whole.
+  EXPECT_EQ(SplitCsvRecords("a\nb\n\"c\nd\"\ne\n", 4).size(), 1u);
+  EXPECT_EQ(SplitCsvRecords(std::string(300, 'a') + "\n" + std::string(100, 'b') + "\n", 2).size(),
+            2u);
+}
+
 TEST(CsvTest, RandomBytesNeverCrash) {
   std::mt19937_64 rng(12345);
   const char bytes[] = {'a', ',', '"', '\n', '\r', '\xEF', '\xBB', '\xBF', '\0'};

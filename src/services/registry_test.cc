@@ -1,6 +1,7 @@
 #include "services/registry.h"
 
 #include "gtest/gtest.h"
+#include "services/demo_enterprises.h"
 #include "services/test_support.h"
 
 namespace zhida::services {
@@ -75,6 +76,70 @@ TEST(RegistryTest, BadRowsAreReportedWithLineColumnAndReasonAndNotImported) {
   EXPECT_EQ(first->enterprise.name, "甲公司");  // the duplicate did not replace it
   EXPECT_TRUE(registry.Get(Actor::System(), "91350581133456810F").ok());
   EXPECT_FALSE(registry.Get(Actor::System(), "913505038728481487").ok());
+}
+
+// A file of several megabytes is validated in parts on several threads: line numbers, the order
+// of issues and the duplicate check across parts must be those of reading it whole.
+TEST(RegistryTest, ALargeFileReadInPartsReportsLinesInFileOrder) {
+  auto env = NewTestEnv();
+  RegistryService registry(*env->store, env->clock);
+  std::string csv;
+  AppendDemoCsvHeader(&csv);
+  DemoEnterprise e;
+  constexpr int kRows = 12000;  // ~3 MB: three parts of at least 1 MiB
+  std::string first_uscc;
+  for (int i = 0; i < kRows; ++i) {
+    MakeDemoEnterprise(7, i, &e);
+    if (i == 0) first_uscc = e.uscc;
+    if (i == 9000) e.uscc = first_uscc;          // a duplicate far from the first occurrence
+    if (i == 4000 || i == 11000) e.scale = "huge";  // bad rows in later parts
+    AppendDemoCsvRow(e, &csv);
+  }
+  auto report = registry.ImportEnterprises(Actor::System(), csv, {});
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->rows_total, kRows);
+  EXPECT_EQ(report->rows_failed, 3);
+  EXPECT_EQ(report->rows_ok, kRows - 3);
+  ASSERT_EQ(report->issues.size(), 3u);
+  // Data row i is on line i + 2 (the header is line 1).
+  EXPECT_EQ(report->issues[0].line, 4002);
+  EXPECT_EQ(report->issues[0].column, "scale");
+  EXPECT_EQ(report->issues[1].line, 9002);
+  EXPECT_EQ(report->issues[1].code, "import.duplicate_uscc");
+  EXPECT_EQ(report->issues[2].line, 11002);
+  auto view = registry.Get(Actor::System(), first_uscc);
+  ASSERT_TRUE(view.ok()) << view.status();
+  MakeDemoEnterprise(7, 0, &e);
+  EXPECT_EQ(view->enterprise.name, e.name);  // the first occurrence won
+}
+
+// Records written before schema version 2 are JSON objects (field code → value) in a batch
+// without a field list; they are read as they always were, and a newer batch still wins.
+TEST(RegistryTest, ReadsFactRecordsOfTheEarlierObjectFormat) {
+  auto env = NewTestEnv();
+  RegistryService registry(*env->store, env->clock);
+  ASSERT_TRUE(registry.ImportEnterprises(Actor::System(), ThreeEnterprisesCsv(), {}).ok());
+  const std::string uscc = "91350582MA6KKM2WX5";
+  ASSERT_TRUE(env->store
+                  ->InTx(store::TxMode::kWrite,
+                         [&](store::Tx& tx) -> absl::Status {
+                           RETURN_IF_ERROR(
+                               tx.Exec("INSERT INTO fact_batches (source, period, as_of, "
+                                       "created_at) VALUES ('350500.tax', '2024', "
+                                       "'2000-01-01T00:00:00Z', '2000-01-01T00:00:00Z')")
+                                   .status());
+                           return tx
+                               .Exec("INSERT INTO fact_records (uscc, batch_id, facts) SELECT ?, "
+                                     "max(id), '{\"rd_expense\":\"12.50\",\"employees\":\"1\"}' "
+                                     "FROM fact_batches WHERE source = '350500.tax'",
+                                     {uscc})
+                               .status();
+                         })
+                  .ok());
+  auto view = registry.Get(Actor::System(), uscc);
+  ASSERT_TRUE(view.ok()) << view.status();
+  EXPECT_EQ(FactOf(*view, "rd_expense"), "12.50");  // only the old batch has it
+  EXPECT_EQ(FactOf(*view, "employees"), "40");      // the later import wins
 }
 
 TEST(RegistryTest, StrictImportIsAllOrNothing) {

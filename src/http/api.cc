@@ -20,12 +20,14 @@ App::App(store::Store& store, const core::Clock& clock, core::IdSource& ids,
       ids(ids),
       accounts(store, clock, ids),
       registry(store, clock),
-      catalog(store, clock, std::move(rules)) {}
+      catalog(store, clock, std::move(rules)),
+      matching(store, clock, registry, catalog) {}
 
 Api::Api(App& app, ApiOptions options)
     : app_(app), options_(std::move(options)), static_files_(options_.web_root) {
   AddRoutes();
   AddPolicyRoutes();
+  AddMatchingRoutes();
 }
 
 namespace {

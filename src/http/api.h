@@ -15,6 +15,7 @@
 #include "nlohmann/json.hpp"
 #include "services/accounts.h"
 #include "services/catalog.h"
+#include "services/matching.h"
 #include "services/registry.h"
 #include "store/store.h"
 
@@ -35,6 +36,7 @@ struct App {
   services::AccountService accounts;
   services::RegistryService registry;
   services::CatalogService catalog;
+  services::MatchingService matching;
 };
 
 class Api {
@@ -48,6 +50,7 @@ class Api {
  private:
   void AddRoutes();
   void AddPolicyRoutes();
+  void AddMatchingRoutes();  // api_matching.cc
 
   App& app_;
   ApiOptions options_;

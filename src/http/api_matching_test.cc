@@ -1,0 +1,278 @@
+// The matching routes through Api::Handle, in process, over a fresh store (SQLite, or PostgreSQL
+// under tests/pg/with_pg.sh): explain for stored facts within scope, the public calculator with
+// its validation, and an enterprise's matches. Money and numbers are strings everywhere.
+#include <functional>
+
+#include "gtest/gtest.h"
+#include "http/api.h"
+#include "services/test_support.h"
+
+namespace zhida::http {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kJinjiang[] = "91350582MA6KKM2WX5";
+constexpr char kShishi[] = "91350581133456810F";
+
+class ApiMatchingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    env_ = services::testing::NewTestEnv();
+    app_ = std::make_unique<App>(*env_->store, env_->clock, env_->ids, nullptr);
+    api_ = std::make_unique<Api>(*app_, ApiOptions{});
+    services::Actor system = services::Actor::System();
+    std::string csv =
+        "uscc,name,region,industry,scale,established,employees,insured_employees,revenue,"
+        "revenue_prev,rd_expense,rd_expense_prev,high_tech,dishonest,tax_credit_grade\n"
+        "91350582MA6KKM2WX5,泉州嘉德塑胶鞋业有限公司,350582,C1953,small,2015-11-24,40,38,"
+        "18000000.00,15000000.00,3000000.00,2000000.00,true,false,A\n"
+        "91350581133456810F,泉州利瑞城市配送有限公司,350581,G5437,micro,2002-01-16,4,0,"
+        "2072768.47,,,,false,false,M\n";
+    auto report = app_->registry.ImportEnterprises(system, csv, {});
+    ASSERT_TRUE(report.ok() && report->rows_ok == 2) << report.status();
+    AddUser("ent-jj", "enterprise", {"enterprise", "350500", ""}, std::string(kJinjiang));
+    AddUser("officer-ss", "staff", {"policy_officer", "350581", "350581.gxj"}, std::nullopt);
+    AddUser("officer-jj", "staff", {"policy_officer", "350582", "350582.gxj"}, std::nullopt);
+    rd_ = AddPolicy("企业研发经费投入奖补",
+                    "high_tech && rd_expense - rd_expense_prev >= 1000000.00 && !dishonest",
+                    "min(round((rd_expense - rd_expense_prev) * 0.06, 2), 6000000.00)", true);
+    above_ =
+        AddPolicy("规上工业企业奖励", "revenue >= 20000000.00 && !dishonest", "50000.00", true);
+    tax_ = AddPolicy("纳税贡献奖励", "tax_paid >= 1000000.00 && !dishonest", "100000.00", true);
+    draft_ = AddPolicy("草稿政策", "!dishonest", "1.00", false);
+  }
+
+  void AddUser(std::string name, std::string kind, services::RoleGrant grant,
+               std::optional<std::string> uscc) {
+    services::NewUser user{name, "测试" + name, kind, "secret-pass-1", uscc, {grant}};
+    ASSERT_TRUE(app_->accounts.CreateUser(services::Actor::System(), user).ok());
+  }
+
+  int64_t AddPolicy(const std::string& title, const std::string& eligibility,
+                    const std::string& award, bool publish) {
+    json body = {{"title", title},
+                 {"level", "city"},
+                 {"region", "350500"},
+                 {"owner_dept", "350500.gxj"},
+                 {"basis", {{{"document", "泉政文〔2021〕12号"}, {"article", "第三条"}}}},
+                 {"summary", "测试政策。"},
+                 {"beneficiaries", "工业企业"},
+                 {"eligibility", eligibility},
+                 {"award", award},
+                 {"award_cap", "6000000.00"},
+                 {"mode", "auto"},
+                 {"industries", json::array()},
+                 {"accepting_dept", "350500.xzfw"},
+                 {"contact", {{"name", "张科长"}, {"phone", "0595-22561234"}}},
+                 {"fund_source", "市级专项资金"},
+                 {"effective", {{"from", "2026-01-01"}, {"to", "2026-12-31"}}}};
+    auto parsed = services::PolicyBodyFromJson(body);
+    EXPECT_TRUE(parsed.ok()) << parsed.status();
+    auto id = app_->catalog.Create(services::Actor::System(), *parsed);
+    EXPECT_TRUE(id.ok()) << id.status();
+    if (publish) {
+      EXPECT_TRUE(app_->catalog.Publish(services::Actor::System(), *id).ok());
+    }
+    return *id;
+  }
+
+  Response Call(std::string method, std::string target, std::string body = {},
+                std::string cookie = {}) {
+    auto request = MakeRequest(method, target, body);
+    EXPECT_TRUE(request.has_value());
+    if (!body.empty()) request->headers.emplace_back("Content-Type", "application/json");
+    if (!cookie.empty()) request->headers.emplace_back("Cookie", "zhida_session=" + cookie);
+    request->request_id = "test-request";
+    return api_->Handle(*request);
+  }
+
+  std::string Login(const std::string& username) {
+    Response r = Call("POST", "/api/v1/auth/login",
+                      json{{"username", username}, {"password", "secret-pass-1"}}.dump());
+    EXPECT_EQ(r.status, 200) << r.body;
+    for (const auto& [name, value] : r.headers) {
+      if (name == "Set-Cookie") {
+        size_t eq = value.find('=');
+        return value.substr(eq + 1, value.find(';') - eq - 1);
+      }
+    }
+    return "";
+  }
+
+  std::string Explain(int64_t id) { return "/api/v1/policies/" + std::to_string(id) + "/explain"; }
+
+  static json Body(const Response& r) { return json::parse(r.body); }
+
+  // No JSON number with a fraction anywhere: money and decimals travel as strings.
+  static void ExpectNoFractions(const json& j) {
+    std::function<void(const json&)> walk = [&](const json& v) {
+      EXPECT_FALSE(v.is_number_float()) << v.dump();
+      if (v.is_structured()) {
+        for (const json& child : v) walk(child);
+      }
+    };
+    walk(j);
+  }
+
+  int64_t FactRecords() {
+    int64_t n = 0;
+    EXPECT_TRUE(env_->store
+                    ->InTx(store::TxMode::kRead,
+                           [&](store::Tx& tx) -> absl::Status {
+                             ASSIGN_OR_RETURN(store::Result r,
+                                              tx.Query("SELECT COUNT(*) FROM fact_records"));
+                             n = r.rows.at(0).Int(0);
+                             return absl::OkStatus();
+                           })
+                    .ok());
+    return n;
+  }
+
+  std::unique_ptr<services::testing::TestEnv> env_;
+  std::unique_ptr<App> app_;
+  std::unique_ptr<Api> api_;
+  int64_t rd_ = 0, above_ = 0, tax_ = 0, draft_ = 0;
+};
+
+TEST_F(ApiMatchingTest, ExplainsAnEnterprisesOwnFactsWithinScope) {
+  json request = {{"uscc", kJinjiang}, {"as_of", "2026-06-30"}};
+  EXPECT_EQ(Call("POST", Explain(above_), request.dump()).status, 401);
+  std::string ent = Login("ent-jj");
+  Response r = Call("POST", Explain(above_), request.dump(), ent);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json e = Body(r);
+  ExpectNoFractions(e);
+  EXPECT_EQ(e["policy"]["id"], above_);
+  EXPECT_EQ(e["policy"]["version"], 1);
+  EXPECT_EQ(e["policy"]["award_cap"], "6000000.00");
+  EXPECT_EQ(e["as_of"], "2026-06-30");
+  EXPECT_EQ(e["outcome"], "not_eligible");
+  EXPECT_EQ(e["award"], nullptr);
+  json c = e["conditions"][0];
+  EXPECT_EQ(c["outcome"], "failed");
+  EXPECT_EQ(c["sentence"], "上年度营业收入 1,800.00 万元，低于 2,000.00 万元，还差 200.00 万元");
+  EXPECT_EQ(c["gap"]["value"], "2000000.00");
+  EXPECT_EQ(c["operands"][0]["value"], "18000000.00");
+  EXPECT_EQ(c["facts"][0]["source_name"], "数据导入");
+  EXPECT_EQ(c["facts"][0]["as_of"], "2026-11-30");
+  EXPECT_EQ(e["sentences"][1],
+            "【不满足】上年度营业收入 1,800.00 万元，低于 2,000.00 万元，还差 200.00 万元");
+  // Another enterprise's facts, another county's staff: not found; the county's own staff may.
+  EXPECT_EQ(Call("POST", Explain(above_), json{{"uscc", kShishi}}.dump(), ent).status, 404);
+  std::string ss = Login("officer-ss");
+  EXPECT_EQ(Call("POST", Explain(above_), request.dump(), ss).status, 404);
+  std::string jj = Login("officer-jj");
+  EXPECT_EQ(Call("POST", Explain(above_), request.dump(), jj).status, 200);
+  // A draft is not there for the enterprise.
+  EXPECT_EQ(Call("POST", Explain(draft_), request.dump(), ent).status, 404);
+}
+
+TEST_F(ApiMatchingTest, EligibleExplanationShowsTheAwardStepByStep) {
+  std::string ent = Login("ent-jj");
+  Response r =
+      Call("POST", Explain(rd_), json{{"uscc", kJinjiang}, {"as_of", "2026-06-30"}}.dump(), ent);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json e = Body(r);
+  ExpectNoFractions(e);
+  EXPECT_EQ(e["outcome"], "eligible");
+  EXPECT_EQ(e["award"]["amount"], "60000.00");
+  EXPECT_EQ(e["award"]["cap"], "6000000.00");
+  EXPECT_EQ(e["award"]["capped"], false);
+  EXPECT_EQ(e["award"]["steps"].size(), 4u);
+  EXPECT_EQ(e["award"]["substituted"],
+            "min(round((3,000,000.00 − 2,000,000.00) × 0.06, 2), 6,000,000.00)");
+  EXPECT_EQ(e["summary"], "符合「企业研发经费投入奖补」的条件，预计奖补 60,000.00 元。");
+}
+
+TEST_F(ApiMatchingTest, CalculatorIsPublicValidatesAndWritesNothing) {
+  int64_t records = FactRecords();
+  json facts = {{"facts",
+                 {{"high_tech", true},
+                  {"rd_expense", "5000000.00"},
+                  {"rd_expense_prev", "3000000.00"},
+                  {"dishonest", false}}},
+                {"region", "350582"},
+                {"as_of", "2026-06-30"}};
+  Response r = Call("POST", Explain(rd_), facts.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  json e = Body(r);
+  ExpectNoFractions(e);
+  EXPECT_EQ(e["outcome"], "eligible");
+  EXPECT_EQ(e["award"]["amount"], "120000.00");
+  EXPECT_EQ(e["conditions"][0]["facts"][0]["source"], "calculator");
+  EXPECT_EQ(FactRecords(), records);
+
+  json bad = {{"facts", {{"revenue", "lots"}, {"employees", 1.5}}}};
+  Response invalid = Call("POST", Explain(above_), bad.dump());
+  EXPECT_EQ(invalid.status, 400);
+  EXPECT_EQ(Body(invalid)["error"]["code"], "calculator.fact");
+  EXPECT_EQ(Body(invalid)["error"]["field"], "employees");
+  std::string message = Body(invalid)["error"]["message"];
+  EXPECT_NE(message.find("上年度营业收入应为数字"), std::string::npos) << message;
+
+  EXPECT_EQ(
+      Body(Call("POST", Explain(above_),
+                json{{"uscc", kJinjiang}, {"facts", json::object()}}.dump()))["error"]["field"],
+      "facts");
+  EXPECT_EQ(
+      Body(Call("POST", Explain(above_), json{{"as_of", "2026-06-30"}}.dump()))["error"]["field"],
+      "uscc");
+  EXPECT_EQ(
+      Body(Call("POST", Explain(above_), json{{"fcats", json::object()}}.dump()))["error"]["field"],
+      "fcats");
+  EXPECT_EQ(
+      Body(Call("POST", Explain(above_),
+                json{{"facts", json::object()}, {"as_of", "2026-6-30"}}.dump()))["error"]["field"],
+      "as_of");
+  EXPECT_EQ(Call("POST", Explain(999999), json{{"facts", json::object()}}.dump()).status, 404);
+  EXPECT_EQ(Call("POST", Explain(draft_), json{{"facts", json::object()}}.dump()).status, 404);
+  EXPECT_EQ(Call("POST", "/api/v1/policies/abc/explain", "{}").status, 404);
+  // Nothing known: every condition waits for its facts.
+  json empty = Body(Call("POST", Explain(above_), json{{"facts", json::object()}}.dump()));
+  EXPECT_EQ(empty["outcome"], "cannot_determine");
+  ASSERT_EQ(empty["missing"].size(), 2u);  // by field code: dishonest, revenue
+  EXPECT_EQ(empty["missing"][0]["label"], "失信被执行人");
+  EXPECT_EQ(empty["missing"][1]["label"], "上年度营业收入");
+}
+
+TEST_F(ApiMatchingTest, MatchesListsEligibleNearAndCannotDetermine) {
+  EXPECT_EQ(Call("GET", std::string("/api/v1/enterprises/") + kJinjiang + "/matches").status, 401);
+  std::string ent = Login("ent-jj");
+  Response r = Call("GET", std::string("/api/v1/enterprises/") + kJinjiang + "/matches", "", ent);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json m = Body(r);
+  ExpectNoFractions(m);
+  EXPECT_EQ(m["enterprise"]["region_name"], "晋江市");
+  EXPECT_EQ(m["as_of"], "2026-11-30");
+  EXPECT_EQ(m["evaluated"], 3);
+  ASSERT_EQ(m["eligible"].size(), 1u);
+  EXPECT_EQ(m["eligible"][0]["policy"]["id"], rd_);
+  EXPECT_EQ(m["eligible"][0]["award"], "60000.00");
+  ASSERT_EQ(m["near"].size(), 1u);
+  EXPECT_EQ(m["near"][0]["policy"]["id"], above_);
+  EXPECT_EQ(m["near"][0]["condition"]["gap"]["text"], "还差 200.00 万元");
+  ASSERT_EQ(m["cannot_determine"].size(), 1u);
+  EXPECT_EQ(m["cannot_determine"][0]["missing"][0]["label"], "上年度纳税额");
+  EXPECT_TRUE(m["errors"].empty());
+  // Out of the policies' period: nothing to evaluate.
+  json before = Body(
+      Call("GET", std::string("/api/v1/enterprises/") + kJinjiang + "/matches?as_of=2025-06-01", "",
+           ent));
+  EXPECT_EQ(before["evaluated"], 0);
+  EXPECT_EQ(
+      Call("GET", std::string("/api/v1/enterprises/") + kJinjiang + "/matches?as_of=x", "", ent)
+          .status,
+      400);
+  EXPECT_EQ(Call("GET", std::string("/api/v1/enterprises/") + kShishi + "/matches", "", ent).status,
+            404);
+  std::string ss = Login("officer-ss");
+  EXPECT_EQ(
+      Call("GET", std::string("/api/v1/enterprises/") + kJinjiang + "/matches", "", ss).status,
+      404);
+  EXPECT_EQ(Call("GET", std::string("/api/v1/enterprises/") + kShishi + "/matches", "", ss).status,
+            200);
+}
+
+}  // namespace
+}  // namespace zhida::http

@@ -1,0 +1,203 @@
+// MatchingService over a real store (SQLite, or PostgreSQL under tests/pg/with_pg.sh): which
+// policies an enterprise is matched against (published, in force, its county's and the city's),
+// the three lists, the scope rules, and explanations for stored and for supplied facts.
+#include "services/matching.h"
+
+#include "gtest/gtest.h"
+#include "services/catalog.h"
+#include "services/registry.h"
+#include "services/test_support.h"
+
+namespace zhida::services {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kJinjiang[] = "91350582MA6KKM2WX5";
+constexpr char kShishi[] = "91350581133456810F";
+
+class MatchingServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    env_ = testing::NewTestEnv();
+    ASSERT_NE(env_, nullptr);
+    registry_ = std::make_unique<RegistryService>(*env_->store, env_->clock);
+    catalog_ = std::make_unique<CatalogService>(*env_->store, env_->clock);
+    matching_ = std::make_unique<MatchingService>(*env_->store, env_->clock, *registry_, *catalog_);
+    std::string csv =
+        "uscc,name,region,industry,scale,established,employees,insured_employees,revenue,"
+        "revenue_prev,high_tech,dishonest,tax_credit_grade\n"
+        "91350582MA6KKM2WX5,泉州嘉德塑胶鞋业有限公司,350582,C1953,small,2015-11-24,40,38,"
+        "18000000.00,15000000.00,true,false,A\n"
+        "91350581133456810F,泉州利瑞城市配送有限公司,350581,G5437,micro,2002-01-16,4,0,"
+        "2072768.47,,false,false,M\n";
+    auto report = registry_->ImportEnterprises(Actor::System(), csv, {});
+    ASSERT_TRUE(report.ok()) << report.status();
+    ASSERT_EQ(report->rows_ok, 2) << (report->issues.empty() ? "" : report->issues[0].message);
+    const std::string from = "2026-01-01", to = "2026-12-31";
+    above_ = Add("规上工业企业奖励", "350500", "revenue >= 20000000.00 && !dishonest", from, to);
+    high_tech_ = Add("高新技术企业奖励", "350500", "high_tech && !dishonest", from, to);
+    growth_ = Add("晋江市工业增长奖励", "350582",
+                  "revenue - revenue_prev >= revenue_prev * 0.30 && !dishonest", from, to);
+    Add("南安市技术改造补助", "350583", "!dishonest", from, to);
+    Add("未发布的草稿政策", "350500", "!dishonest", from, to, "draft");
+    last_year_ = Add("2025年稳就业奖补", "350500", "!dishonest", "2025-01-01", "2025-12-31");
+    Add("暂停受理的政策", "350500", "!dishonest", from, to, "suspended");
+    tax_ = Add("纳税贡献奖励", "350500", "tax_paid >= 1000000.00 && !dishonest", from, to);
+  }
+
+  int64_t Add(const std::string& title, const std::string& region, const std::string& rule,
+              const std::string& from, const std::string& to,
+              const std::string& status = "published") {
+    bool city = region == "350500";
+    json body = {{"title", title},
+                 {"level", city ? "city" : "county"},
+                 {"region", region},
+                 {"owner_dept", region + ".gxj"},
+                 {"basis", {{{"document", "泉政文〔2021〕12号"}, {"article", "第三条"}}}},
+                 {"summary", "测试政策。"},
+                 {"beneficiaries", "工业企业"},
+                 {"eligibility", rule},
+                 {"award", "200000.00"},
+                 {"award_cap", "500000.00"},
+                 {"mode", "auto"},
+                 {"industries", json::array()},
+                 {"accepting_dept", region + ".xzfw"},
+                 {"contact", {{"name", "张科长"}, {"phone", "0595-22561234"}}},
+                 {"fund_source", "专项资金"},
+                 {"effective", {{"from", from}, {"to", to}}}};
+    auto parsed = PolicyBodyFromJson(body);
+    EXPECT_TRUE(parsed.ok()) << parsed.status();
+    auto id = catalog_->Create(Actor::System(), *parsed);
+    EXPECT_TRUE(id.ok()) << id.status();
+    if (status != "draft") {
+      EXPECT_TRUE(catalog_->Publish(Actor::System(), *id).ok());
+    }
+    if (status == "suspended") {
+      EXPECT_TRUE(catalog_->SetStatus(Actor::System(), *id, "suspended", "额度用完").ok());
+    }
+    return *id;
+  }
+
+  static Actor Enterprise(const std::string& uscc) {
+    Actor actor;
+    actor.user_id = 9;
+    actor.username = "ent";
+    actor.kind = "enterprise";
+    actor.enterprise_uscc = uscc;
+    actor.roles.push_back(RoleGrant{"enterprise", "350500", ""});
+    return actor;
+  }
+
+  std::unique_ptr<testing::TestEnv> env_;
+  std::unique_ptr<RegistryService> registry_;
+  std::unique_ptr<CatalogService> catalog_;
+  std::unique_ptr<MatchingService> matching_;
+  int64_t above_ = 0, high_tech_ = 0, growth_ = 0, last_year_ = 0, tax_ = 0;
+};
+
+TEST_F(MatchingServiceTest, ThreeListsOverThePoliciesInForceInScope) {
+  auto m = matching_->Match(Enterprise(kJinjiang), kJinjiang, std::nullopt);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->as_of, "2026-11-30");  // the test clock's day in China
+  EXPECT_EQ(m->name, "泉州嘉德塑胶鞋业有限公司");
+  // The city's four published policies in force and 晋江's one; not 南安's, the draft, last
+  // year's or the suspended one.
+  EXPECT_EQ(m->evaluated, 4);
+  ASSERT_EQ(m->eligible.size(), 1u);
+  EXPECT_EQ(m->eligible[0].policy.id, high_tech_);
+  EXPECT_EQ(m->eligible[0].policy.version, 1);
+  EXPECT_EQ(m->eligible[0].award.ToString(), "200000.00");
+  ASSERT_EQ(m->near.size(), 2u);
+  EXPECT_EQ(m->near[0].policy.id, above_);
+  EXPECT_EQ(m->near[0].condition.reading.sentence,
+            "上年度营业收入 1,800.00 万元，低于 2,000.00 万元，还差 200.00 万元");
+  EXPECT_EQ(m->near[1].policy.id, growth_);
+  EXPECT_EQ(m->near[1].condition.reading.gap->text, "还差 10.0 个百分点");
+  ASSERT_EQ(m->cannot_determine.size(), 1u);
+  EXPECT_EQ(m->cannot_determine[0].policy.id, tax_);
+  EXPECT_EQ(m->cannot_determine[0].missing_labels, std::vector<std::string>{"上年度纳税额"});
+  EXPECT_TRUE(m->errors.empty());
+
+  // Another date, other policies in force.
+  auto last_year =
+      matching_->Match(Enterprise(kJinjiang), kJinjiang, core::Date::FromYmd(2025, 6, 1));
+  ASSERT_TRUE(last_year.ok()) << last_year.status();
+  EXPECT_EQ(last_year->evaluated, 1);
+  ASSERT_EQ(last_year->eligible.size(), 1u);
+  EXPECT_EQ(last_year->eligible[0].policy.id, last_year_);
+}
+
+TEST_F(MatchingServiceTest, ScopeIsTheRegistrysScope) {
+  auto other = matching_->Match(Enterprise(kShishi), kJinjiang, std::nullopt);
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kNotFound);
+  auto county =
+      matching_->Match(testing::StaffActor("policy_officer", "350581"), kJinjiang, std::nullopt);
+  EXPECT_EQ(county.status().code(), absl::StatusCode::kNotFound);
+  auto own_county =
+      matching_->Match(testing::StaffActor("policy_officer", "350582"), kJinjiang, std::nullopt);
+  EXPECT_TRUE(own_county.ok()) << own_county.status();
+  auto city = matching_->Match(testing::StaffActor("leader", "350500"), kShishi, std::nullopt);
+  ASSERT_TRUE(city.ok()) << city.status();
+  EXPECT_EQ(city->evaluated, 3);  // the city's: 石狮 has none of its own here
+  auto missing = matching_->Match(Actor::System(), "91350100000000000X", std::nullopt);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(MatchingServiceTest, ExplainsStoredFactsWithTheirOrigins) {
+  auto e = matching_->ExplainEnterprise(Enterprise(kJinjiang), above_, std::nullopt, kJinjiang,
+                                        std::nullopt);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(e->outcome, rules::Eligibility::kNotEligible);
+  EXPECT_EQ(e->version, 1);
+  ASSERT_EQ(e->conditions.size(), 2u);
+  const FactUse& revenue = e->conditions[0].facts.at(0);
+  EXPECT_EQ(revenue.field, "revenue");
+  EXPECT_EQ(revenue.value_text, "1,800.00 万元");
+  EXPECT_EQ(revenue.origin.source, "import");
+  EXPECT_EQ(revenue.origin.source_name, "数据导入");
+  EXPECT_EQ(revenue.origin.as_of, "2026-11-30");
+  EXPECT_EQ(revenue.origin.period, "2025");
+  EXPECT_TRUE(e->notes.empty());
+  // Out of scope and unpublished are both "not found".
+  EXPECT_EQ(
+      matching_
+          ->ExplainEnterprise(Enterprise(kShishi), above_, std::nullopt, kJinjiang, std::nullopt)
+          .status()
+          .code(),
+      absl::StatusCode::kNotFound);
+  auto draft_id = Add("另一草稿", "350500", "!dishonest", "2026-01-01", "2026-12-31", "draft");
+  EXPECT_EQ(matching_
+                ->ExplainEnterprise(Enterprise(kJinjiang), draft_id, std::nullopt, kJinjiang,
+                                    std::nullopt)
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+  // A policy out of its period is still explained, with a note.
+  auto old = matching_->ExplainEnterprise(Enterprise(kJinjiang), last_year_, std::nullopt,
+                                          kJinjiang, std::nullopt);
+  ASSERT_TRUE(old.ok()) << old.status();
+  ASSERT_EQ(old->notes.size(), 1u);
+  EXPECT_NE(old->notes[0].find("不在有效期内"), std::string::npos);
+}
+
+TEST_F(MatchingServiceTest, ExplainsSuppliedFactsForThePublic) {
+  auto e = matching_->ExplainFacts(nullptr, high_tech_, std::nullopt,
+                                   {{"high_tech", true}, {"dishonest", false}},
+                                   core::Date::FromYmd(2026, 5, 1));
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(e->outcome, rules::Eligibility::kEligible);
+  ASSERT_TRUE(e->award.has_value());
+  EXPECT_EQ(e->award->amount, "200000.00");
+  EXPECT_EQ(e->conditions[0].facts[0].origin.source_name, "政策计算器填写");
+  auto bad = matching_->ExplainFacts(nullptr, high_tech_, std::nullopt, {{"high_tech", "maybe"}},
+                                     std::nullopt);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ErrorField(bad.status()), "high_tech");
+  auto missing =
+      matching_->ExplainFacts(nullptr, 999999, std::nullopt, json::object(), std::nullopt);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace zhida::services

@@ -35,24 +35,6 @@ std::string SourceName(const std::string& source) {
   return source;
 }
 
-std::string_view CanonicalScale(std::string_view s) {
-  if (s == "micro" || s == "微型") return "micro";
-  if (s == "small" || s == "小型") return "small";
-  if (s == "medium" || s == "中型") return "medium";
-  if (s == "large" || s == "大型") return "large";
-  return "";
-}
-
-// The GB/T 4754-2017 code of a division, group or class: a letter A–T and 2 to 4 digits (the
-// registry's rule).
-bool ValidIndustry(std::string_view s) {
-  if (s.size() < 3 || s.size() > 5 || s[0] < 'A' || s[0] > 'T') return false;
-  for (size_t i = 1; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-  }
-  return true;
-}
-
 // One calculator value for `field`, or the Chinese reason it is refused.
 absl::StatusOr<rules::Value> InputValue(const rules::FieldDef& field, const json& v) {
   auto bad = [&](const std::string& why) {
@@ -99,7 +81,7 @@ absl::StatusOr<rules::Value> InputValue(const rules::FieldDef& field, const json
         if (r == nullptr || r->level != core::RegionLevel::kCounty) {
           return bad("应为泉州市的县（市、区）行政区划代码，如 350582");
         }
-      } else if (field.code == "industry" && !ValidIndustry(text)) {
+      } else if (field.code == "industry" && !ValidIndustryCode(text)) {
         return bad("应为 GB/T 4754 行业代码，如 C1951");
       } else if (field.code == "scale") {
         std::string_view scale = CanonicalScale(text);

@@ -161,4 +161,20 @@ absl::StatusOr<std::vector<FieldDef>> ListFields(store::Tx& tx) {
   return fields;
 }
 
+std::string_view CanonicalScale(std::string_view text) {
+  if (text == "micro" || text == "微型") return "micro";
+  if (text == "small" || text == "小型") return "small";
+  if (text == "medium" || text == "中型") return "medium";
+  if (text == "large" || text == "大型") return "large";
+  return "";
+}
+
+bool ValidIndustryCode(std::string_view code) {
+  if (code.size() < 3 || code.size() > 5 || code[0] < 'A' || code[0] > 'T') return false;
+  for (size_t i = 1; i < code.size(); ++i) {
+    if (code[i] < '0' || code[i] > '9') return false;
+  }
+  return true;
+}
+
 }  // namespace zhida::services

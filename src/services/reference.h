@@ -57,4 +57,11 @@ absl::Status SeedFields(store::Tx& tx);
 // The field schema as stored, in display order.
 absl::StatusOr<std::vector<FieldDef>> ListFields(store::Tx& tx);
 
+// The code of an enterprise scale (micro, small, medium, large) for the code itself or its Chinese
+// name (微型, 小型, 中型, 大型); "" for any other text.
+std::string_view CanonicalScale(std::string_view text);
+// Whether `code` is a GB/T 4754-2017 division, group or class code: a section letter A–T and 2
+// to 4 digits (C19, C195, C1951).
+bool ValidIndustryCode(std::string_view code);
+
 }  // namespace zhida::services

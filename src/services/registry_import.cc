@@ -76,20 +76,6 @@ bool IsCanonicalDecimal(std::string_view cell) {
   return !fraction.empty() && AllDigits(fraction);
 }
 
-// The GB/T 4754-2017 code of a section, division, group or class: a letter A–T and 2 to 4 digits.
-bool ValidIndustry(std::string_view s) {
-  return s.size() >= 3 && s.size() <= 5 && s[0] >= 'A' && s[0] <= 'T' && AllDigits(s.substr(1));
-}
-
-// Canonical scale code, or "" when the text is not a scale.
-std::string_view CanonicalScale(std::string_view s) {
-  if (s == "micro" || s == "微型") return "micro";
-  if (s == "small" || s == "小型") return "small";
-  if (s == "medium" || s == "中型") return "medium";
-  if (s == "large" || s == "大型") return "large";
-  return "";
-}
-
 // Validates the cell of a registry column and makes it canonical in place (scale codes).
 absl::Status CheckBaseCell(int base, std::string_view* cell) {
   switch (base) {
@@ -109,7 +95,7 @@ absl::Status CheckBaseCell(int base, std::string_view* cell) {
       return absl::OkStatus();
     }
     case kIndustry:
-      if (!ValidIndustry(*cell)) {
+      if (!ValidIndustryCode(*cell)) {
         return InvalidField("enterprise.industry", "industry",
                             "“" + std::string(*cell) + "”不是 GB/T 4754-2017 行业代码（如 C1951）");
       }

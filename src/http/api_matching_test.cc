@@ -136,7 +136,7 @@ class ApiMatchingTest : public ::testing::Test {
 };
 
 TEST_F(ApiMatchingTest, ExplainsAnEnterprisesOwnFactsWithinScope) {
-  json request = {{"uscc", kJinjiang}, {"as_of", "2026-06-30"}};
+  json request = {{"uscc", kJinjiang}, {"as_of", "2026-12-15"}};
   EXPECT_EQ(Call("POST", Explain(above_), request.dump()).status, 401);
   std::string ent = Login("ent-jj");
   Response r = Call("POST", Explain(above_), request.dump(), ent);
@@ -146,7 +146,7 @@ TEST_F(ApiMatchingTest, ExplainsAnEnterprisesOwnFactsWithinScope) {
   EXPECT_EQ(e["policy"]["id"], above_);
   EXPECT_EQ(e["policy"]["version"], 1);
   EXPECT_EQ(e["policy"]["award_cap"], "6000000.00");
-  EXPECT_EQ(e["as_of"], "2026-06-30");
+  EXPECT_EQ(e["as_of"], "2026-12-15");
   EXPECT_EQ(e["outcome"], "not_eligible");
   EXPECT_EQ(e["award"], nullptr);
   json c = e["conditions"][0];
@@ -171,7 +171,7 @@ TEST_F(ApiMatchingTest, ExplainsAnEnterprisesOwnFactsWithinScope) {
 TEST_F(ApiMatchingTest, EligibleExplanationShowsTheAwardStepByStep) {
   std::string ent = Login("ent-jj");
   Response r =
-      Call("POST", Explain(rd_), json{{"uscc", kJinjiang}, {"as_of", "2026-06-30"}}.dump(), ent);
+      Call("POST", Explain(rd_), json{{"uscc", kJinjiang}, {"as_of", "2026-12-15"}}.dump(), ent);
   ASSERT_EQ(r.status, 200) << r.body;
   json e = Body(r);
   ExpectNoFractions(e);
@@ -193,7 +193,7 @@ TEST_F(ApiMatchingTest, CalculatorIsPublicValidatesAndWritesNothing) {
                   {"rd_expense_prev", "3000000.00"},
                   {"dishonest", false}}},
                 {"region", "350582"},
-                {"as_of", "2026-06-30"}};
+                {"as_of", "2026-12-15"}};
   Response r = Call("POST", Explain(rd_), facts.dump());
   ASSERT_EQ(r.status, 200) << r.body;
   json e = Body(r);
@@ -216,7 +216,7 @@ TEST_F(ApiMatchingTest, CalculatorIsPublicValidatesAndWritesNothing) {
                 json{{"uscc", kJinjiang}, {"facts", json::object()}}.dump()))["error"]["field"],
       "facts");
   EXPECT_EQ(
-      Body(Call("POST", Explain(above_), json{{"as_of", "2026-06-30"}}.dump()))["error"]["field"],
+      Body(Call("POST", Explain(above_), json{{"as_of", "2026-12-15"}}.dump()))["error"]["field"],
       "uscc");
   EXPECT_EQ(
       Body(Call("POST", Explain(above_), json{{"fcats", json::object()}}.dump()))["error"]["field"],

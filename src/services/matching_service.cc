@@ -28,7 +28,7 @@ absl::StatusOr<FactSheet> MatchingService::LoadSheet(
     const Actor& actor, std::string_view uscc, const std::shared_ptr<const rules::Schema>& schema,
     core::Date as_of, Enterprise* enterprise) {
   // The registry enforces the scope (kNotFound when out of it, so existence is not disclosed).
-  ASSIGN_OR_RETURN(EnterpriseView view, registry_.Get(actor, uscc));
+  ASSIGN_OR_RETURN(EnterpriseView view, registry_.Get(actor, uscc, as_of));
   std::string updated_at;
   RETURN_IF_ERROR(store_.InTx(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
     ASSIGN_OR_RETURN(store::Result rows, tx.Query("SELECT updated_at FROM enterprises WHERE "

@@ -119,13 +119,16 @@ TEST_F(MatchingServiceTest, ThreeListsOverThePoliciesInForceInScope) {
   EXPECT_EQ(m->cannot_determine[0].missing_labels, std::vector<std::string>{"上年度纳税额"});
   EXPECT_TRUE(m->errors.empty());
 
-  // Another date, other policies in force.
+  // Another date, other policies in force — and the facts known then: the registry's were all
+  // imported in 2026, so as of 2025 the enterprise's dishonesty status was not known yet.
   auto last_year =
       matching_->Match(Enterprise(kJinjiang), kJinjiang, core::Date::FromYmd(2025, 6, 1));
   ASSERT_TRUE(last_year.ok()) << last_year.status();
   EXPECT_EQ(last_year->evaluated, 1);
-  ASSERT_EQ(last_year->eligible.size(), 1u);
-  EXPECT_EQ(last_year->eligible[0].policy.id, last_year_);
+  EXPECT_TRUE(last_year->eligible.empty());
+  ASSERT_EQ(last_year->cannot_determine.size(), 1u);
+  EXPECT_EQ(last_year->cannot_determine[0].policy.id, last_year_);
+  EXPECT_EQ(last_year->cannot_determine[0].missing_labels.size(), 1u);
 }
 
 TEST_F(MatchingServiceTest, ScopeIsTheRegistrysScope) {

@@ -343,7 +343,8 @@ absl::StatusOr<ImportReport> RegistryService::Import(const Actor& actor, std::st
 }
 
 absl::StatusOr<std::vector<FactValue>> RegistryService::CurrentFacts(
-    store::Tx& tx, const std::vector<FieldDef>& fields, std::string_view uscc) {
+    store::Tx& tx, const std::vector<FieldDef>& fields, std::string_view uscc,
+    std::optional<core::Date> as_of) {
   ASSIGN_OR_RETURN(store::Result records,
                    tx.Query("SELECT r.facts, b.source, b.period, b.as_of, b.id, b.fields "
                             "FROM fact_records r JOIN fact_batches b ON b.id = r.batch_id "
@@ -351,6 +352,11 @@ absl::StatusOr<std::vector<FactValue>> RegistryService::CurrentFacts(
                             {std::string(uscc)}));
   std::unordered_map<std::string, FactValue> current;
   for (const store::Row& row : records.rows) {
+    if (as_of) {
+      absl::StatusOr<absl::Time> stated = ParseTimeText(row.Text(3));
+      if (!stated.ok()) return absl::DataLossError("fact batch " + row.Text(4) + " has a bad as_of");
+      if (core::TodayIn(*stated) > *as_of) continue;  // stated after the day asked about
+    }
     auto set = [&](const std::string& code, const nlohmann::json& value) {
       if (!value.is_string()) return;  // null: unknown in this batch
       current[code] = FactValue{code, value.get<std::string>(), row.Text(1), row.Text(2),
@@ -381,7 +387,8 @@ absl::StatusOr<std::vector<FactValue>> RegistryService::CurrentFacts(
   return ordered;
 }
 
-absl::StatusOr<EnterpriseView> RegistryService::Get(const Actor& actor, std::string_view uscc) {
+absl::StatusOr<EnterpriseView> RegistryService::Get(const Actor& actor, std::string_view uscc,
+                                                    std::optional<core::Date> facts_as_of) {
   auto not_found = [&] {
     return NotFoundError("enterprise.not_found", "企业不存在或无权查看：" + std::string(uscc),
                          "no such enterprise, or not visible to you");
@@ -404,7 +411,7 @@ absl::StatusOr<EnterpriseView> RegistryService::Get(const Actor& actor, std::str
       return not_found();
     }
     ASSIGN_OR_RETURN(std::vector<FieldDef> fields, ListFields(tx));
-    ASSIGN_OR_RETURN(view.facts, CurrentFacts(tx, fields, uscc));
+    ASSIGN_OR_RETURN(view.facts, CurrentFacts(tx, fields, uscc, facts_as_of));
     return absl::OkStatus();
   }));
   return view;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/date.h"
 #include "core/status.h"
 #include "services/actor.h"
 #include "services/reference.h"
@@ -88,15 +89,19 @@ class RegistryService {
   absl::StatusOr<ImportReport> ImportFacts(const Actor& actor, std::string_view bytes,
                                            const ImportOptions& options);
 
-  // One enterprise with its current facts. Staff see their region's enterprises; an enterprise
+  // One enterprise with its current facts — or, with `facts_as_of`, the facts as they stood at
+  // the end of that day (China time): batches stated later are left out, so an evaluation as of
+  // a past date sees what was known then. Staff see their region's enterprises; an enterprise
   // user sees only their own. kNotFound otherwise (also when out of scope, so that existence is
   // not disclosed).
-  absl::StatusOr<EnterpriseView> Get(const Actor& actor, std::string_view uscc);
+  absl::StatusOr<EnterpriseView> Get(const Actor& actor, std::string_view uscc,
+                                     std::optional<core::Date> facts_as_of = std::nullopt);
 
-  // The facts of `uscc` merged over all batches (latest batch per field wins).
-  static absl::StatusOr<std::vector<FactValue>> CurrentFacts(store::Tx& tx,
-                                                              const std::vector<FieldDef>& fields,
-                                                              std::string_view uscc);
+  // The facts of `uscc` merged over all batches (latest batch per field wins), or over the
+  // batches stated on or before `as_of` (China time) when it is given.
+  static absl::StatusOr<std::vector<FactValue>> CurrentFacts(
+      store::Tx& tx, const std::vector<FieldDef>& fields, std::string_view uscc,
+      std::optional<core::Date> as_of = std::nullopt);
 
  private:
   absl::StatusOr<ImportReport> Import(const Actor& actor, std::string_view bytes,

@@ -220,6 +220,31 @@ TEST(RegistryTest, ANewBatchKeepsHistoryAndUnknownCellsDoNotEraseFacts) {
   EXPECT_EQ(records, 2);  // both batches are kept
 }
 
+// Facts as of a past day are those stated on or before it: an evaluation for that day sees what
+// was known then, not a figure delivered later.
+TEST(RegistryTest, FactsAsOfADayLeaveOutLaterBatches) {
+  auto env = NewTestEnv();
+  RegistryService registry(*env->store, env->clock);
+  const core::Date first_day = core::TodayIn(env->clock.Now());
+  ASSERT_TRUE(registry.ImportEnterprises(Actor::System(), ThreeEnterprisesCsv(), {}).ok());
+  env->clock.Advance(absl::Hours(24 * 3));
+  ASSERT_TRUE(registry
+                  .ImportFacts(Actor::System(),
+                               "uscc,revenue,rd_expense\n91350581133456810F,2100000.00,50000.00\n",
+                               {})
+                  .ok());
+  const std::string uscc = "91350581133456810F";
+  auto now = registry.Get(Actor::System(), uscc);
+  auto then = registry.Get(Actor::System(), uscc, first_day);
+  auto before = registry.Get(Actor::System(), uscc, first_day.AddDays(-1));
+  ASSERT_TRUE(now.ok() && then.ok() && before.ok());
+  EXPECT_EQ(FactOf(*now, "revenue"), "2100000.00");
+  EXPECT_EQ(FactOf(*now, "rd_expense"), "50000.00");
+  EXPECT_EQ(FactOf(*then, "revenue"), "2072768.47");  // the first import's figure
+  EXPECT_EQ(FactOf(*then, "rd_expense"), "<unknown>");  // not yet delivered then
+  EXPECT_TRUE(before->facts.empty());
+}
+
 TEST(RegistryTest, FactsForUnknownEnterprisesAreReported) {
   auto env = NewTestEnv();
   RegistryService registry(*env->store, env->clock);

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 debs=(
   build-essential cmake ninja-build ccache pkg-config git curl python3 bc time
   libboost1.81-dev libsodium-dev libcli11-dev nlohmann-json3-dev libabsl-dev libre2-dev
-  libsqlite3-dev sqlite3 libpq-dev postgresql
+  libsqlite3-dev sqlite3 libpq-dev postgresql libxlsxwriter-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang-14 libclang-rt-14-dev
   chromium fonts-noto-cjk
 )

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "services/actor.h"
 #include "store/store.h"
 
 #include "CLI/CLI.hpp"
@@ -29,6 +30,10 @@ class Commands {
   void AddGenerate(CLI::App& app);
   void AddRules(CLI::App& app);
   void AddScreen(CLI::App& app);
+  void AddLedger(CLI::App& app);  // commands_funds.cc
+  void AddFunds(CLI::App& app);   // commands_funds.cc
+  // The staff user `username` (the system when empty), for commands that act for an officer.
+  absl::StatusOr<services::Actor> ActorFor(store::Store& store, const std::string& username);
 
   // Adds --db with ZHIDA_DB and the default var/zhida.db.
   void AddDbOption(CLI::App* command);

@@ -21,13 +21,20 @@ App::App(store::Store& store, const core::Clock& clock, core::IdSource& ids,
       accounts(store, clock, ids),
       registry(store, clock),
       catalog(store, clock, std::move(rules)),
-      matching(store, clock, registry, catalog) {}
+      matching(store, clock, registry, catalog),
+      funds(store, clock),
+      fund_requests(store, clock),
+      treasury(services::TreasuryFromEnvironment()),
+      disbursement(store, clock, treasury.get()),
+      corrections(store, clock),
+      reconciliation(store, clock) {}
 
 Api::Api(App& app, ApiOptions options)
     : app_(app), options_(std::move(options)), static_files_(options_.web_root) {
   AddRoutes();
   AddPolicyRoutes();
   AddMatchingRoutes();
+  AddFundsRoutes();
 }
 
 namespace {

@@ -15,7 +15,13 @@
 #include "nlohmann/json.hpp"
 #include "services/accounts.h"
 #include "services/catalog.h"
+#include "services/corrections.h"
+#include "services/disbursement.h"
+#include "services/fund_requests.h"
+#include "services/funds.h"
 #include "services/matching.h"
+#include "services/reconciliation.h"
+#include "services/treasury.h"
 #include "services/registry.h"
 #include "store/store.h"
 
@@ -37,6 +43,15 @@ struct App {
   services::RegistryService registry;
   services::CatalogService catalog;
   services::MatchingService matching;
+  // Funds (issue 4). Payment batches go to the agent bank's pick-up directory
+  // (services::TreasuryFromEnvironment: $ZHIDA_TREASURY_OUTBOX, default var/treasury/outbox);
+  // tests call disbursement.set_treasury() with a fake.
+  services::FundsService funds;
+  services::FundRequests fund_requests;
+  std::unique_ptr<services::Treasury> treasury;
+  services::Disbursement disbursement;
+  services::Corrections corrections;
+  services::Reconciliation reconciliation;
 };
 
 class Api {
@@ -51,6 +66,8 @@ class Api {
   void AddRoutes();
   void AddPolicyRoutes();
   void AddMatchingRoutes();  // api_matching.cc
+  void AddFundsRoutes();     // api_funds.cc
+  void AddDisbursementRoutes();  // api_funds.cc
 
   App& app_;
   ApiOptions options_;

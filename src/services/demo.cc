@@ -1,10 +1,12 @@
 #include "services/demo.h"
 
+#include "core/date.h"
 #include "core/region.h"
 #include "nlohmann/json.hpp"
 #include "services/accounts.h"
 #include "services/catalog.h"
 #include "services/demo_enterprises.h"
+#include "services/demo_funds.h"
 #include "services/reference.h"
 #include "services/registry.h"
 
@@ -28,6 +30,9 @@ constexpr DemoUser kStaff[] = {
     {"officer", "林晓东（市工信局）", "policy_officer", "350500", "gxj"},
     {"officer-jj", "陈雅琴（晋江市工信局）", "policy_officer", "350582", "gxj"},
     {"finance", "黄志明（市财政局）", "finance", "350500", "czj"},
+    // A second city finance officer approves what the first proposes (maker-checker).
+    {"finance2", "庄美华（市财政局·复核）", "finance", "350500", "czj"},
+    {"finance-jj", "施文杰（晋江市财政局）", "finance", "350582", "czj"},
     {"reviewer-credit", "王建华（市发改委·信用）", "reviewer", "350500", "fgw"},
     {"reviewer-tax", "吴丽萍（市税务局）", "reviewer", "350500", "sw"},
     {"reviewer-court", "郑国强（市中级人民法院）", "reviewer", "350500", "fy"},
@@ -147,6 +152,17 @@ absl::StatusOr<DemoSummary> BuildDemo(store::Store& store, const core::Clock& cl
     ++summary.policies;
   }
   progress << "演示：已写入 " << summary.policies << " 项政策\n" << std::flush;
+
+  auto officer = [](const char* username) {
+    Actor a;
+    a.username = username;
+    a.kind = "staff";
+    a.roles.push_back(RoleGrant{std::string(kRoleFinance), "350500", "350500.czj"});
+    return a;
+  };
+  int year = core::TodayIn(clock.Now()).year();
+  RETURN_IF_ERROR(BuildDemoFunds(store, clock, officer("finance"), officer("finance2"), year));
+  progress << "演示：已创建 " << year << " 年度资金、指标与兑付记录\n" << std::flush;
   return summary;
 }
 

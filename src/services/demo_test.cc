@@ -6,6 +6,8 @@
 #include "gtest/gtest.h"
 #include "services/accounts.h"
 #include "services/catalog.h"
+#include "services/funds.h"
+#include "services/reconciliation.h"
 #include "services/rule_check.h"
 #include "services/test_support.h"
 
@@ -26,7 +28,7 @@ TEST(DemoTest, BuildsAccountsEnterprisesAndPoliciesThatPassTheRuleChecker) {
   for (const DemoAccount& a : summary->accounts) usernames.insert(a.username);
   for (const char* u : {"sysadmin", "secadmin", "auditadmin", "officer", "officer-jj", "finance",
                         "reviewer-credit", "reviewer-tax", "reviewer-court", "reviewer-police",
-                        "reviewer-bank", "leader", "ent1", "ent2"}) {
+                        "reviewer-bank", "leader", "ent1", "ent2", "finance2", "finance-jj"}) {
     EXPECT_EQ(usernames.count(u), 1u) << u;
   }
   AccountService accounts(*env->store, env->clock, env->ids);
@@ -54,6 +56,17 @@ TEST(DemoTest, BuildsAccountsEnterprisesAndPoliciesThatPassTheRuleChecker) {
   auto rd = catalog.Search(nullptr, PolicyQuery{.q = "研发"});
   ASSERT_TRUE(rd.ok());
   EXPECT_GE(rd->total, 1);
+  // This year's funds, with a history that passes `zhida ledger verify` (issue 4 §7).
+  auto verified = VerifyFunds(*env->store, env->clock);
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  EXPECT_TRUE(verified->ok()) << verified->first->message_zh;
+  EXPECT_GT(verified->ledger.transfers, 30);
+  EXPECT_GT(verified->live_orders, 0);
+  FundsService funds(*env->store, env->clock);
+  auto settlement = funds.Settlement(Actor::System(), FundKey{"KJCX", 2026});
+  ASSERT_TRUE(settlement.ok()) << settlement.status();
+  EXPECT_TRUE(settlement->total.balanced);
+  EXPECT_GT(settlement->total.paid_fen, 0);
   // A demo is never mixed into a database that has users.
   auto again = BuildDemo(*env->store, env->clock, env->ids, DemoConfig{500, 1, "demo-pass-123"},
                          *rules, progress);

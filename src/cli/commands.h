@@ -30,6 +30,7 @@ class Commands {
   void AddGenerate(CLI::App& app);
   void AddRules(CLI::App& app);
   void AddScreen(CLI::App& app);
+  void AddSimulate(CLI::App& app);  // commands_simulate.cc
   void AddLedger(CLI::App& app);  // commands_funds.cc
   void AddFunds(CLI::App& app);   // commands_funds.cc
   // The staff user `username` (the system when empty), for commands that act for an officer.

@@ -27,13 +27,15 @@ App::App(store::Store& store, const core::Clock& clock, core::IdSource& ids,
       treasury(services::TreasuryFromEnvironment()),
       disbursement(store, clock, treasury.get()),
       corrections(store, clock),
-      reconciliation(store, clock) {}
+      reconciliation(store, clock),
+      simulation(store, clock) {}
 
 Api::Api(App& app, ApiOptions options)
     : app_(app), options_(std::move(options)), static_files_(options_.web_root) {
   AddRoutes();
   AddPolicyRoutes();
   AddMatchingRoutes();
+  AddSimulationRoutes();
   AddFundsRoutes();
 }
 

@@ -21,6 +21,7 @@
 #include "services/funds.h"
 #include "services/matching.h"
 #include "services/reconciliation.h"
+#include "services/simulation.h"
 #include "services/treasury.h"
 #include "services/registry.h"
 #include "store/store.h"
@@ -52,6 +53,7 @@ struct App {
   services::Disbursement disbursement;
   services::Corrections corrections;
   services::Reconciliation reconciliation;
+  services::SimulationService simulation;
 };
 
 class Api {
@@ -66,6 +68,7 @@ class Api {
   void AddRoutes();
   void AddPolicyRoutes();
   void AddMatchingRoutes();  // api_matching.cc
+  void AddSimulationRoutes();  // api_simulation.cc
   void AddFundsRoutes();     // api_funds.cc
   void AddDisbursementRoutes();  // api_funds.cc
 

@@ -101,7 +101,7 @@ Value RowEvaluator::Logic(const Step& step) {
   return have_pending ? pending : Value::Bool(is_and);
 }
 
-Value RowEvaluator::Index(const Value& coll, const Value& index) {
+Value IndexOf(const Value& coll, const Value& index) {
   if (coll.is_list()) {
     if (!index.is_int()) return NoOverload("[]", coll, index);
     const ValueList& l = coll.list_value();
@@ -126,7 +126,7 @@ Value RowEvaluator::Index(const Value& coll, const Value& index) {
   return NoOverload("[]", coll, index);
 }
 
-Value RowEvaluator::In(const Step& step, const Value& x, const Value& coll) {
+Value InCollection(const Step& step, const Value& x, const Value& coll) {
   if (coll.is_list()) {
     if (step.string_set && x.is_string()) {
       return Value::Bool(step.string_set->contains(x.string_value()));
@@ -225,58 +225,25 @@ Value RowEvaluator::Comprehension(const Step& step) {
   return Value();
 }
 
-Value RowEvaluator::Eval(std::int32_t index) {
-  const Step& step = steps_[static_cast<std::size_t>(index)];
+Value ApplyUnary(const Step& step, const Value& v) {
   switch (step.op) {
-    case OpCode::kConst:
-      return step.constant;
-    case OpCode::kField:
-      return activation_->Get(step.slot);
-    case OpCode::kParam: {
-      const ParameterDef& p = schema_->parameters()[static_cast<std::size_t>(step.slot)];
-      const ParameterVersion* v = p.InForce(activation_->as_of());
-      if (v == nullptr) {
-        return Err("eval.parameter_not_in_force",
-                   absl::StrCat("参数 “", p.code, "” 在 ", activation_->as_of().ToString(),
-                                " 没有生效的取值"),
-                   absl::StrCat("parameter '", p.code, "' has no value in force on ",
-                                activation_->as_of().ToString()));
-      }
-      return v->value;
-    }
-    case OpCode::kAsOf:
-      return Value::Date(activation_->as_of());
-    case OpCode::kLoopVar:
-      return loop_[static_cast<std::size_t>(step.slot)];
     case OpCode::kSelect:
     case OpCode::kHasKey: {
-      Value m = Eval(step.args[0]);
-      if (m.is_special()) return m;
-      if (!m.is_map()) return NoOverload(step.op == OpCode::kHasKey ? "has" : ".", m);
-      auto it = m.map_value().find(step.name);
-      if (step.op == OpCode::kHasKey) return Value::Bool(it != m.map_value().end());
-      if (it == m.map_value().end()) {
+      if (v.is_special()) return v;
+      if (!v.is_map()) return NoOverload(step.op == OpCode::kHasKey ? "has" : ".", v);
+      auto it = v.map_value().find(step.name);
+      if (step.op == OpCode::kHasKey) return Value::Bool(it != v.map_value().end());
+      if (it == v.map_value().end()) {
         return Err("eval.no_such_key", absl::StrCat("映射中没有字段 “", step.name, "”"),
                    absl::StrCat("no such key: ", step.name));
       }
       return it->second;
     }
-    case OpCode::kHasFact:
-      return Value::Bool(!activation_->Get(step.slot).is_unknown());
-    case OpCode::kIndex: {
-      Value args[2] = {Eval(step.args[0]), Eval(step.args[1])};
-      Value special;
-      if (PropagateSpecial(args, 2, &special)) return special;
-      return Index(args[0], args[1]);
-    }
-    case OpCode::kNot: {
-      Value v = Eval(step.args[0]);
+    case OpCode::kNot:
       if (v.is_special()) return v;
       if (!v.is_bool()) return NoOverload("!", v);
       return Value::Bool(!v.bool_value());
-    }
     case OpCode::kNeg: {
-      Value v = Eval(step.args[0]);
       if (v.is_special()) return v;
       if (v.is_int()) {
         if (v.int_value() == std::numeric_limits<std::int64_t>::min()) {
@@ -290,20 +257,77 @@ Value RowEvaluator::Eval(std::int32_t index) {
       }
       return NoOverload("-", v);
     }
+    default:
+      ZCHECK(false);  // not a unary step
+      return Value();
+  }
+}
+
+Value ApplyBinary(const Step& step, const Value& a, const Value& b) {
+  if (step.op == OpCode::kCompare &&
+      (step.binary_op == BinaryOp::kEq || step.binary_op == BinaryOp::kNe)) {
+    return Compare(step.binary_op, a, b);
+  }
+  Value args[2] = {a, b};
+  Value special;
+  if (PropagateSpecial(args, 2, &special)) return special;
+  switch (step.op) {
+    case OpCode::kIndex:
+      return IndexOf(a, b);
+    case OpCode::kArith:
+      return Arith(step.binary_op, a, b);
+    case OpCode::kIn:
+      return InCollection(step, a, b);
+    case OpCode::kCompare:
+      return Compare(step.binary_op, a, b);
+    default:
+      ZCHECK(false);  // not a binary step
+      return Value();
+  }
+}
+
+Value ApplyNary(const Step& step, const std::vector<Value>& args) {
+  Value special;
+  if (PropagateSpecial(args.data(), args.size(), &special)) return special;
+  if (step.op == OpCode::kCall) return CallBuiltin(step, args);
+  if (step.op == OpCode::kList) return Value::List(args);
+  ZCHECK(step.op == OpCode::kMap);
+  ValueMap m;
+  for (std::size_t i = 0; i + 1 < args.size(); i += 2) {
+    if (!args[i].is_string()) return NoOverload("{}", args[i]);
+    if (!m.emplace(args[i].string_value(), args[i + 1]).second) {
+      return Err("eval.duplicate_key", absl::StrCat("映射中键 “", args[i].string_value(), "” 重复"),
+                 absl::StrCat("repeated map key: ", args[i].string_value()));
+    }
+  }
+  return Value::Map(std::move(m));
+}
+
+Value RowEvaluator::Eval(std::int32_t index) {
+  const Step& step = steps_[static_cast<std::size_t>(index)];
+  switch (step.op) {
+    case OpCode::kConst:
+      return step.constant;
+    case OpCode::kField:
+      return activation_->Get(step.slot);
+    case OpCode::kParam:
+      return ParamValue(*schema_, step.slot, activation_->as_of());
+    case OpCode::kAsOf:
+      return Value::Date(activation_->as_of());
+    case OpCode::kLoopVar:
+      return loop_[static_cast<std::size_t>(step.slot)];
+    case OpCode::kHasFact:
+      return Value::Bool(!activation_->Get(step.slot).is_unknown());
+    case OpCode::kSelect:
+    case OpCode::kHasKey:
+    case OpCode::kNot:
+    case OpCode::kNeg:
+      return ApplyUnary(step, Eval(step.args[0]));
+    case OpCode::kIndex:
     case OpCode::kArith:
     case OpCode::kCompare:
-    case OpCode::kIn: {
-      Value args[2] = {Eval(step.args[0]), Eval(step.args[1])};
-      if (step.op == OpCode::kCompare &&
-          (step.binary_op == BinaryOp::kEq || step.binary_op == BinaryOp::kNe)) {
-        return Compare(step.binary_op, args[0], args[1]);
-      }
-      Value special;
-      if (PropagateSpecial(args, 2, &special)) return special;
-      if (step.op == OpCode::kArith) return Arith(step.binary_op, args[0], args[1]);
-      if (step.op == OpCode::kIn) return In(step, args[0], args[1]);
-      return Compare(step.binary_op, args[0], args[1]);
-    }
+    case OpCode::kIn:
+      return ApplyBinary(step, Eval(step.args[0]), Eval(step.args[1]));
     case OpCode::kAnd:
     case OpCode::kOr:
       return Logic(step);
@@ -313,43 +337,45 @@ Value RowEvaluator::Eval(std::int32_t index) {
       if (c.is_special()) return c;
       return NoOverload("?:", c);
     }
-    case OpCode::kCall: {
+    case OpCode::kCall:
+    case OpCode::kList:
+    case OpCode::kMap: {
       std::vector<Value> args;
       args.reserve(step.args.size());
       for (std::int32_t a : step.args) args.push_back(Eval(a));
-      Value special;
-      if (PropagateSpecial(args.data(), args.size(), &special)) return special;
-      return CallBuiltin(step, args);
-    }
-    case OpCode::kList: {
-      ValueList items;
-      items.reserve(step.args.size());
-      for (std::int32_t a : step.args) items.push_back(Eval(a));
-      Value special;
-      if (PropagateSpecial(items.data(), items.size(), &special)) return special;
-      return Value::List(std::move(items));
-    }
-    case OpCode::kMap: {
-      std::vector<Value> parts;
-      parts.reserve(step.args.size());
-      for (std::int32_t a : step.args) parts.push_back(Eval(a));
-      Value special;
-      if (PropagateSpecial(parts.data(), parts.size(), &special)) return special;
-      ValueMap m;
-      for (std::size_t i = 0; i + 1 < parts.size(); i += 2) {
-        if (!parts[i].is_string()) return NoOverload("{}", parts[i]);
-        if (!m.emplace(parts[i].string_value(), parts[i + 1]).second) {
-          return Err("eval.duplicate_key",
-                     absl::StrCat("映射中键 “", parts[i].string_value(), "” 重复"),
-                     absl::StrCat("repeated map key: ", parts[i].string_value()));
-        }
-      }
-      return Value::Map(std::move(m));
+      return ApplyNary(step, args);
     }
     case OpCode::kComprehension:
       return Comprehension(step);
   }
   return Value();
+}
+
+Value ParamValue(const Schema& schema, int slot, core::Date as_of) {
+  const ParameterDef& p = schema.parameters()[static_cast<std::size_t>(slot)];
+  const ParameterVersion* v = p.InForce(as_of);
+  if (v == nullptr) {
+    return Err(
+        "eval.parameter_not_in_force",
+        absl::StrCat("参数 “", p.code, "” 在 ", as_of.ToString(), " 没有生效的取值"),
+        absl::StrCat("parameter '", p.code, "' has no value in force on ", as_of.ToString()));
+  }
+  return v->value;
+}
+
+Value FinishAward(const Value& v, const std::optional<core::Decimal>& cap) {
+  if (v.is_special()) return v;
+  core::Decimal amount;
+  if (!v.AsDecimal(&amount)) {
+    return Err("eval.award_type",
+               absl::StrCat("奖补金额公式的结果不是数字，而是 ", ValueKindName(v.kind())),
+               absl::StrCat("the award formula gave ", ValueKindName(v.kind()), ", not a number"));
+  }
+  if (cap.has_value() && amount.Compare(*cap) > 0) amount = *cap;
+  // Rounded once, at the end, half-up to the fen (DESIGN.md §3).
+  absl::StatusOr<core::Decimal> rounded = amount.Round(2, core::RoundingMode::kHalfUp);
+  if (!rounded.ok()) return ErrFromStatus(rounded.status());
+  return Value::Dec(*rounded);
 }
 
 }  // namespace internal
@@ -474,20 +500,7 @@ EligibilityDecision Decide(const Value& value) {
 
 Value ComputeAward(const Program& program, const Activation& activation,
                    const std::optional<core::Decimal>& cap) {
-  Value v = EvalRow(program, activation).value;
-  if (v.is_special()) return v;
-  core::Decimal amount;
-  if (!v.AsDecimal(&amount)) {
-    return internal::Err(
-        "eval.award_type",
-        absl::StrCat("奖补金额公式的结果不是数字，而是 ", ValueKindName(v.kind())),
-        absl::StrCat("the award formula gave ", ValueKindName(v.kind()), ", not a number"));
-  }
-  if (cap.has_value() && amount.Compare(*cap) > 0) amount = *cap;
-  // Rounded once, at the end, half-up to the fen (DESIGN.md §3).
-  absl::StatusOr<core::Decimal> rounded = amount.Round(2, core::RoundingMode::kHalfUp);
-  if (!rounded.ok()) return internal::ErrFromStatus(rounded.status());
-  return Value::Dec(*rounded);
+  return internal::FinishAward(EvalRow(program, activation).value, cap);
 }
 
 }  // namespace zhida::rules

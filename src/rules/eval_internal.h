@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,23 @@ Value Compare(BinaryOp op, const Value& a, const Value& b);
 // Built-in `step.builtin` on data values `args` (no unknown/error among them).
 Value CallBuiltin(const Step& step, const std::vector<Value>& args);
 
+// The value of a strict step — one whose operands are all evaluated before it — from its operand
+// values. The row evaluator and the batch evaluator's per-row path (batch_scalar.cc) both go
+// through these, so that the two agree by construction on everything but the typed kernels.
+// ApplyUnary: kSelect, kHasKey, kNot, kNeg. ApplyBinary: kIndex, kArith, kCompare, kIn.
+// ApplyNary: kCall, kList, kMap.
+Value ApplyUnary(const Step& step, const Value& v);
+Value ApplyBinary(const Step& step, const Value& a, const Value& b);
+Value ApplyNary(const Step& step, const std::vector<Value>& args);
+// `x in coll` and `coll[index]` on data values.
+Value InCollection(const Step& step, const Value& x, const Value& coll);
+Value IndexOf(const Value& coll, const Value& index);
+// The value of parameter `slot` in force on `as_of`, or the error "eval.parameter_not_in_force".
+Value ParamValue(const Schema& schema, int slot, core::Date as_of);
+// ComputeAward after evaluation: `v` capped at `cap` and rounded half-up to 0.01, or the
+// unknown/error that prevents it, or "eval.award_type" when `v` is not a number.
+Value FinishAward(const Value& v, const std::optional<core::Decimal>& cap);
+
 // Evaluates steps recursively. `activation` may be null when the subtree reads no fact,
 // parameter or as_of (constant folding).
 class RowEvaluator {
@@ -50,8 +68,6 @@ class RowEvaluator {
  private:
   Value Logic(const Step& step);
   Value Comprehension(const Step& step);
-  Value In(const Step& step, const Value& x, const Value& coll);
-  Value Index(const Value& coll, const Value& index);
 
   const std::vector<Step>& steps_;
   const Schema* schema_;

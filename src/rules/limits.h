@@ -59,4 +59,21 @@ inline constexpr int kDivisionScale = 18;
 // names; 64 KiB bounds the memory of repeated concatenation in a comprehension.
 inline constexpr std::size_t kMaxStringBytes = 64 * 1024;
 
+// Rows the batch evaluator (batch.h) takes at a time. DuckDB's vector size: the operands of a
+// typical rule (a few columns of 8 bytes, their states and selection vectors, ~100 KB in all)
+// stay in a core's L2 cache, while the cost of walking the program once per batch is spread
+// over enough rows to vanish. Selection vectors hold row offsets in 16 bits, so at most 65,536.
+inline constexpr int kBatchRows = 2048;
+
+// Most distinct texts a string column keeps in a dictionary (columns.h). Codes of a county
+// (11 in Quanzhou), an industry class (~1,400 in GB/T 4754) or a grade fit many times over; a
+// column with more (names, ids) is not low-cardinality and is stored as plain text. The bound
+// also keeps a per-entry predicate table (one byte an entry) within a core's L1 cache.
+inline constexpr int kDictionaryEntriesMax = 4096;
+
+// Most distinct facts one program may read for the batch evaluator's typed path: an unknown
+// value's missing fields travel as a 64-bit mask, one bit per fact the program reads. Real rules
+// read fewer than ten; a program that reads more is evaluated row by row (EvalRow), exactly.
+inline constexpr int kBatchFieldsMax = 64;
+
 }  // namespace zhida::rules

@@ -4,9 +4,9 @@
 // Steps are stored in post-order: every step's operands come before it, and the steps of one
 // subtree are contiguous, ending at the subtree's root; the last step is the rule's root. The row
 // evaluator (eval.h) walks the steps recursively from the root, which gives `&&`, `||`, `?:` and
-// the macros their short-circuit semantics. A columnar evaluator can walk the same steps in order
-// over batches of rows (one column of values per step, selection vectors for `&&`/`||`/`?:`),
-// using each step's checked static type to pick a typed kernel; comprehensions fall back to rows.
+// the macros their short-circuit semantics. The batch evaluator (batch.h) walks the same steps
+// over batches of rows (a typed vector per step, selection vectors for `&&`/`||`/`?:`), picking
+// each step's kernel by the kinds its operands actually hold; comprehensions fall back to rows.
 //
 // The planner folds every subtree that depends on no fact, parameter or as_of into a constant
 // (so `region in ["350503", "350524"]` holds one constant list, with a hash set for `in`), and

@@ -164,6 +164,24 @@ TEST(ScreenTest, WriteQuotesFieldsThatNeedIt) {
   EXPECT_EQ(out, "policy_id,uscc,award\n\"P,1\",\"A\"\"1\",0.05\n");
 }
 
+// Output large enough to be formatted in parts on several threads: the same bytes as line by
+// line, Money::ToString for the awards, quotes where needed.
+TEST(ScreenTest, WriteInPartsEqualsLineByLine) {
+  ScreenResult result;
+  const std::vector<std::string> ids = {"P1", "P,2", "P\"3"};
+  std::string want = "policy_id,uscc,award\n";
+  for (int i = 0; i < 250000; ++i) {
+    const std::string& id = ids[static_cast<size_t>(i % 3)];
+    const core::Money award = core::Money::FromFen((i % 7 == 0 ? -1 : 1) * int64_t{i} * 37);
+    result.rows.push_back({id, "9135", award});
+    const std::string quoted = i % 3 == 0 ? id : (i % 3 == 1 ? "\"P,2\"" : "\"P\"\"3\"");
+    want += quoted + ",9135," + award.ToString() + "\n";
+  }
+  std::string out = "x";  // appended to
+  WriteScreenCsv(result, &out);
+  EXPECT_TRUE(out == "x" + want) << out.size() << " vs " << want.size() + 1;
+}
+
 TEST(ScreenTest, BadPoliciesNameThePolicyAndTheKey) {
   absl::StatusOr<std::vector<ScreenPolicy>> p = LoadScreenPolicies(
       R"([{"id": "P1", "eligibility": "true", "award": "1.00", "sql_where": "x"},
@@ -212,6 +230,63 @@ TEST(ScreenTest, BadEnterprisesNameTheLineAndColumn) {
   EXPECT_EQ(result.cannot_determine, 2);
   EXPECT_EQ(result.missing_by_field["employees"], 2);
   EXPECT_TRUE(result.rows.empty());
+}
+
+// The rows read alike by index, by iteration and by ForEach, in order, with their strings kept
+// alive by the result itself.
+TEST(ScreenTest, RowsReadAlikeEveryWayAndOutliveTheirInputs) {
+  ScreenResult result;
+  {
+    EnterpriseTable table =
+        Table(std::string(kHeader) + Enterprise("C3", "300.00", "5") +
+              Enterprise("A1", "100.00", "5") + Enterprise("B2", "200.00", "5"));
+    std::vector<ScreenPolicy> policies = {
+        {"P2", "revenue >= 150.00", "revenue * 0.5", std::nullopt},
+        {"P1", "true", "1.005", std::nullopt},
+        {"P3", "false", "1.00", std::nullopt},
+    };
+    result = Screen(policies, table, kAsOf, 2);
+  }  // the table and the policies are gone
+  const std::vector<std::string> want = {"P1 A1 1.01", "P1 B2 1.01", "P1 C3 1.01", "P2 B2 100.00",
+                                         "P2 C3 150.00"};
+  ASSERT_EQ(result.rows.size(), want.size());
+  auto text = [](const ScreenRow& r) {
+    return std::string(r.policy_id) + " " + std::string(r.uscc) + " " + r.award.ToString();
+  };
+  std::vector<std::string> by_index, by_iteration, by_each;
+  for (size_t i = 0; i < result.rows.size(); ++i) by_index.push_back(text(result.rows[i]));
+  for (const ScreenRow& row : result.rows) by_iteration.push_back(text(row));
+  result.rows.ForEach([&](const ScreenRow& row) { by_each.push_back(text(row)); });
+  EXPECT_EQ(by_index, want);
+  EXPECT_EQ(by_iteration, want);
+  EXPECT_EQ(by_each, want);
+}
+
+// A table from elsewhere (a registry snapshot): any schema, the usccs given beside it.
+TEST(ScreenTest, SnapshotTableScreensLikeACsv) {
+  auto schema = std::make_shared<rules::Schema>();
+  ASSERT_TRUE(
+      schema->AddField(rules::FieldDef{"revenue", "营业收入", "元", rules::FieldType::kDecimal})
+          .ok());
+  rules::ColumnTableBuilder builder(schema);
+  for (const char* revenue : {"50.00", "", "500.00"}) {
+    ASSERT_TRUE(builder.AppendText(0, revenue).ok());
+    builder.EndRow();
+  }
+  std::vector<rules::ColumnTableBuilder> parts;
+  parts.push_back(std::move(builder));
+  auto columns = std::make_shared<const rules::ColumnTable>(
+      rules::ColumnTableBuilder::Concat(std::move(parts)));
+  EnterpriseTable table = EnterpriseTable::FromSnapshot(columns, {"Z9", "M5", "A1"});
+  EXPECT_EQ(table.uscc(0), "Z9");
+  EXPECT_EQ(table.uscc_rank(0), 2);
+  ScreenResult result =
+      Screen({{"P1", "revenue >= 10.00", "revenue * 0.1", std::nullopt}}, table, kAsOf, 1);
+  EXPECT_EQ(result.cannot_determine, 1);
+  EXPECT_EQ(result.missing_by_field["revenue"], 1);
+  std::string out;
+  WriteScreenCsv(result, &out);
+  EXPECT_EQ(out, "policy_id,uscc,award\nP1,A1,50.00\nP1,Z9,5.00\n");
 }
 
 }  // namespace

@@ -13,7 +13,7 @@ root=$(cd "$here/../.." && pwd)
 build=${1:-$root/build/fuzz}
 runs=${2:-20000}
 seed=${ZHIDA_SEED:-$(( (RANDOM << 15) | RANDOM ))}
-targets=(rules_parse rules_eval)
+targets=(rules_parse rules_eval rules_differential)
 
 echo "fuzz: building ${targets[*]} with clang-14 in $build"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -1,0 +1,229 @@
+// SimulationService over a real store (SQLite, or PostgreSQL under tests/pg/with_pg.sh): the
+// result must equal an independent count — every enterprise's stored facts through EvalRow and
+// ComputeAward one by one — and breakdowns, what-if changes, version diffs, county scope and
+// snapshot reproducibility must hold.
+#include "services/simulation.h"
+
+#include "gtest/gtest.h"
+#include "rules/eval.h"
+#include "rules/program.h"
+#include "services/catalog.h"
+#include "services/demo_enterprises.h"
+#include "services/fact_sheet.h"
+#include "services/registry.h"
+#include "services/test_support.h"
+
+namespace zhida::services {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kEnterprises = 400;
+constexpr char kRule[] = "revenue >= 5000000.00 && !dishonest";
+constexpr char kAward[] = "min(round(revenue * 0.01, 2), 300000.00)";
+
+class SimulationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    env_ = testing::NewTestEnv();
+    ASSERT_NE(env_, nullptr);
+    registry_ = std::make_unique<RegistryService>(*env_->store, env_->clock);
+    catalog_ = std::make_unique<CatalogService>(*env_->store, env_->clock);
+    std::string csv;
+    AppendDemoCsvHeader(&csv);
+    DemoEnterprise e;
+    for (int i = 0; i < kEnterprises; ++i) {
+      MakeDemoEnterprise(11, i, &e);
+      AppendDemoCsvRow(e, &csv);
+    }
+    auto report = registry_->ImportEnterprises(Actor::System(), csv, {});
+    ASSERT_TRUE(report.ok()) << report.status();
+    ASSERT_EQ(report->rows_ok, kEnterprises);
+    policy_ = AddPolicy("350500", kRule, kAward);
+  }
+
+  json Body(const std::string& region, const std::string& rule, const std::string& award) {
+    bool city = region == "350500";
+    return {{"title", "事前评估测试政策"}, {"level", city ? "city" : "county"}, {"region", region},
+            {"owner_dept", region + ".gxj"},
+            {"basis", {{{"document", "泉政文〔2021〕12号"}, {"article", "第三条"}}}},
+            {"summary", "测试。"}, {"beneficiaries", "工业企业"}, {"eligibility", rule},
+            {"award", award}, {"award_cap", "250000.00"}, {"mode", "auto"},
+            {"industries", json::array()}, {"accepting_dept", region + ".xzfw"},
+            {"contact", {{"name", "张科长"}, {"phone", "0595-22561234"}}},
+            {"fund_source", "专项资金"},
+            {"effective", {{"from", "2026-01-01"}, {"to", "2026-12-31"}}}};
+  }
+
+  int64_t AddPolicy(const std::string& region, const std::string& rule, const std::string& award) {
+    auto parsed = PolicyBodyFromJson(Body(region, rule, award));
+    EXPECT_TRUE(parsed.ok()) << parsed.status();
+    auto id = catalog_->Create(Actor::System(), *parsed);
+    EXPECT_TRUE(id.ok()) << id.status();
+    return *id;
+  }
+
+  // The oracle: each enterprise's stored facts through EvalRow, in `region` ("" = all).
+  struct Count {
+    int64_t eligible = 0, cannot_determine = 0;
+    int64_t cost_fen = 0;
+  };
+  Count Oracle(const std::string& rule, const std::string& award, const std::string& cap,
+               const std::string& region = "") {
+    std::vector<FieldDef> fields;
+    std::vector<std::string> usccs;
+    EXPECT_TRUE(env_->store
+                    ->InTx(store::TxMode::kRead,
+                           [&](store::Tx& tx) -> absl::Status {
+                             ASSIGN_OR_RETURN(fields, ListFields(tx));
+                             ASSIGN_OR_RETURN(store::Result r,
+                                              tx.Query("SELECT uscc, region FROM enterprises"));
+                             for (const store::Row& row : r.rows) {
+                               if (region.empty() || row.Text(1) == region) {
+                                 usccs.push_back(row.Text(0));
+                               }
+                             }
+                             return absl::OkStatus();
+                           })
+                    .ok());
+    auto schema = *RulesSchema(fields);
+    auto eligibility = rules::Compile(rule, schema, rules::ResultKind::kBool).program;
+    auto formula = rules::Compile(award, schema, rules::ResultKind::kDecimal).program;
+    const core::Date as_of = core::Date::FromYmd(2026, 11, 30);
+    Count count;
+    for (const std::string& uscc : usccs) {
+      auto view = registry_->Get(Actor::System(), uscc);
+      EXPECT_TRUE(view.ok());
+      auto sheet = FactSheetFromRegistry(schema, *view, "", as_of);
+      EXPECT_TRUE(sheet.ok());
+      rules::EligibilityDecision d = rules::Decide(rules::EvalRow(*eligibility, sheet->activation).value);
+      if (d.outcome == rules::Eligibility::kCannotDetermine) ++count.cannot_determine;
+      if (d.outcome != rules::Eligibility::kEligible) continue;
+      rules::Value v = rules::ComputeAward(*formula, sheet->activation, *core::Decimal::Parse(cap));
+      ++count.eligible;
+      count.cost_fen += core::Money::FromDecimal(v.decimal_value(), core::RoundingMode::kHalfUp)->fen();
+    }
+    return count;
+  }
+
+  std::unique_ptr<testing::TestEnv> env_;
+  std::unique_ptr<RegistryService> registry_;
+  std::unique_ptr<CatalogService> catalog_;
+  int64_t policy_ = 0;
+};
+
+TEST_F(SimulationTest, EqualsTheEnterpriseByEnterpriseCountAndBreaksItDown) {
+  SimulationService simulation(*env_->store, env_->clock, 2);
+  SimulationRequest request;
+  request.policy_id = policy_;
+  auto r = simulation.Simulate(Actor::System(), request);
+  ASSERT_TRUE(r.ok()) << r.status();
+  Count oracle = Oracle(kRule, kAward, "250000.00");
+  ASSERT_GT(oracle.eligible, 0);
+  EXPECT_EQ(r->enterprises, kEnterprises);
+  EXPECT_EQ(r->eligible, oracle.eligible);
+  EXPECT_EQ(r->cost.fen(), oracle.cost_fen);
+  EXPECT_EQ(r->cannot_determine, oracle.cannot_determine);
+  EXPECT_EQ(r->eligible + r->not_eligible + r->cannot_determine + r->errors, r->enterprises);
+  EXPECT_EQ(r->version, 1);  // the draft: a simulation comes before publishing
+  for (const auto* groups : {&r->by_region, &r->by_industry, &r->by_scale}) {
+    int64_t eligible = 0, fen = 0;
+    for (const SimulationGroup& g : *groups) {
+      eligible += g.eligible;
+      fen += g.cost.fen();
+      EXPECT_FALSE(g.label.empty());
+    }
+    EXPECT_EQ(eligible, r->eligible);
+    EXPECT_EQ(fen, r->cost.fen());
+  }
+  EXPECT_FALSE(r->diff.has_value());
+}
+
+TEST_F(SimulationTest, WhatIfRulesAndCapAndTheDiffAgainstAVersion) {
+  // Publish version 1, then edit to a lower threshold (version 2, a draft).
+  ASSERT_TRUE(catalog_->Publish(Actor::System(), policy_).ok());
+  auto edited = PolicyBodyFromJson(Body("350500", "revenue >= 3000000.00 && !dishonest", kAward));
+  ASSERT_TRUE(edited.ok());
+  ASSERT_EQ(*catalog_->Update(Actor::System(), policy_, *edited), 2);
+  SimulationService simulation(*env_->store, env_->clock, 2);
+  SimulationRequest request;
+  request.policy_id = policy_;
+  request.compare_version = 1;
+  auto r = simulation.Simulate(Actor::System(), request);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->version, 2);
+  Count wider = Oracle("revenue >= 3000000.00 && !dishonest", kAward, "250000.00");
+  Count narrower = Oracle(kRule, kAward, "250000.00");
+  EXPECT_EQ(r->eligible, wider.eligible);
+  ASSERT_TRUE(r->diff.has_value());
+  EXPECT_EQ(r->diff->baseline_eligible, narrower.eligible);
+  EXPECT_EQ(r->diff->gained, wider.eligible - narrower.eligible);  // a lower bar loses no one
+  EXPECT_EQ(r->diff->lost, 0);
+  EXPECT_EQ(r->diff->cost_change.fen(), wider.cost_fen - narrower.cost_fen);
+  ASSERT_FALSE(r->diff->largest_changes.empty());
+  EXPECT_FALSE(r->diff->largest_changes[0].name.empty());
+
+  // What if: no cap, and a rule error is refused with its position.
+  SimulationRequest what_if;
+  what_if.policy_id = policy_;
+  what_if.version = 1;
+  what_if.replace_cap = true;
+  auto uncapped = simulation.Simulate(Actor::System(), what_if);
+  ASSERT_TRUE(uncapped.ok()) << uncapped.status();
+  EXPECT_TRUE(uncapped->what_if);
+  EXPECT_EQ(uncapped->cost.fen(), Oracle(kRule, kAward, "1000000000.00").cost_fen);
+  what_if.eligibility = "revenue >= ";
+  auto bad = simulation.Simulate(Actor::System(), what_if);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ErrorField(bad.status()), "eligibility");
+}
+
+TEST_F(SimulationTest, CountyScopeSnapshotsAndWhoMaySimulate) {
+  const int64_t county = AddPolicy("350582", kRule, kAward);
+  SimulationService simulation(*env_->store, env_->clock, 1);
+  SimulationRequest request;
+  request.policy_id = county;
+  auto r = simulation.Simulate(Actor::System(), request);
+  ASSERT_TRUE(r.ok()) << r.status();
+  Count jinjiang = Oracle(kRule, kAward, "250000.00", "350582");
+  EXPECT_EQ(r->eligible, jinjiang.eligible);
+  EXPECT_LT(r->enterprises, kEnterprises);
+  for (const SimulationGroup& g : r->by_region) EXPECT_EQ(g.key, "350582");
+
+  // A later import changes the facts; the earlier snapshot still gives the earlier result.
+  request.policy_id = policy_;
+  auto before = simulation.Simulate(Actor::System(), request);
+  ASSERT_TRUE(before.ok());
+  env_->clock.Advance(absl::Hours(1));
+  std::string raise = "uscc,revenue\n";
+  DemoEnterprise e;
+  for (int i = 0; i < 50; ++i) {
+    MakeDemoEnterprise(11, i, &e);
+    raise += e.uscc + ",90000000.00\n";
+  }
+  ASSERT_TRUE(registry_->ImportFacts(Actor::System(), raise, {}).ok());
+  auto after = simulation.Simulate(Actor::System(), request);
+  ASSERT_TRUE(after.ok());
+  EXPECT_GT(after->snapshot_batch_id, before->snapshot_batch_id);
+  EXPECT_GT(after->eligible, before->eligible);
+  request.snapshot_batch_id = before->snapshot_batch_id;
+  auto again = simulation.Simulate(Actor::System(), request);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->eligible, before->eligible);
+  EXPECT_EQ(again->cost, before->cost);
+
+  // An enterprise user may not; another county's officer does not see a county draft.
+  Actor enterprise;
+  enterprise.kind = "enterprise";
+  EXPECT_EQ(simulation.Simulate(enterprise, request).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  SimulationRequest other;
+  other.policy_id = county;
+  EXPECT_EQ(simulation.Simulate(testing::StaffActor("policy_officer", "350583", "350583.gxj"), other)
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace zhida::services

@@ -1,0 +1,156 @@
+// OpenFisca-style policy scenarios (README.md): every case of every tests/scenarios/*.yaml through
+// the row evaluator and the batch evaluator, each checked against the hand-worked expectation.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "rules/batch.h"
+#include "rules/columns.h"
+#include "rules/eval.h"
+#include "rules/program.h"
+#include "rules/schema.h"
+
+namespace zhida::rules {
+namespace {
+
+const std::string kDir = std::string(ZHIDA_SOURCE_DIR) + "/tests/scenarios/";
+
+std::shared_ptr<const Schema> BenchSchema() {
+  std::ifstream in(std::string(ZHIDA_SOURCE_DIR) + "/tests/data/bench-sample/schema.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto schema = SchemaFromJson(nlohmann::json::parse(text.str()));
+  ZCHECK(schema.ok());
+  return *schema;
+}
+
+// What one evaluator says of one case, in the words of the YAML `output:`.
+struct Outcome {
+  std::string outcome;  // eligible, not_eligible, cannot_determine, error
+  std::string award;    // an amount, "unknown", or "" when not eligible
+  std::vector<std::string> missing;
+  friend bool operator==(const Outcome&, const Outcome&) = default;
+};
+
+std::ostream& operator<<(std::ostream& os, const Outcome& o) {
+  os << o.outcome << " award=" << o.award << " missing=[";
+  for (const std::string& m : o.missing) os << m << " ";
+  return os << "]";
+}
+
+Outcome Classify(const Value& eligibility, const Value& award) {
+  Outcome o;
+  EligibilityDecision d = Decide(eligibility);
+  switch (d.outcome) {
+    case Eligibility::kEligible:
+      o.outcome = "eligible";
+      if (award.is_unknown()) {
+        o.award = "unknown";
+        o.missing = award.unknown_value().fields;
+      } else if (award.is_decimal()) {
+        o.award = award.decimal_value().ToString();
+      } else {
+        o.award = award.DebugString();
+      }
+      break;
+    case Eligibility::kNotEligible: o.outcome = "not_eligible"; break;
+    case Eligibility::kCannotDetermine:
+      o.outcome = "cannot_determine";
+      o.missing = d.missing;
+      break;
+    case Eligibility::kError: o.outcome = "error"; break;
+  }
+  return o;
+}
+
+Outcome Expected(const YAML::Node& output) {
+  Outcome o;
+  o.outcome = output["outcome"].as<std::string>();
+  if (output["award"]) o.award = output["award"].as<std::string>();
+  if (output["missing"]) o.missing = output["missing"].as<std::vector<std::string>>();
+  std::sort(o.missing.begin(), o.missing.end());
+  return o;
+}
+
+std::shared_ptr<const Program> CompileOrFail(const std::string& text,
+                                             std::shared_ptr<const Schema> schema,
+                                             ResultKind kind, const std::string& file) {
+  CompileResult r = Compile(text, std::move(schema), kind);
+  for (const Issue& issue : r.issues) ADD_FAILURE() << file << ": " << FormatIssue(issue);
+  return r.program;
+}
+
+void RunFile(const std::filesystem::path& path, const std::shared_ptr<const Schema>& schema) {
+  const std::string file = path.filename().string();
+  YAML::Node doc = YAML::LoadFile(path.string());
+  auto eligibility = CompileOrFail(doc["policy"]["eligibility"].as<std::string>(), schema,
+                                   ResultKind::kBool, file);
+  auto award = CompileOrFail(doc["policy"]["award"].as<std::string>(), schema,
+                             ResultKind::kDecimal, file);
+  ASSERT_TRUE(eligibility && award) << file;
+  std::optional<core::Decimal> cap;
+  if (doc["policy"]["cap"]) cap = *core::Decimal::Parse(doc["policy"]["cap"].as<std::string>());
+  core::Date as_of = core::Date::FromYmd(2025, 6, 30);
+  if (doc["as_of"]) as_of = *core::Date::Parse(doc["as_of"].as<std::string>());
+
+  // Every case is one row of a table for the batch evaluator, and one activation for EvalRow.
+  const YAML::Node cases = doc["scenarios"];
+  ASSERT_GT(cases.size(), 0u) << file;
+  ColumnTableBuilder builder(schema);
+  std::vector<Activation> rows;
+  for (const YAML::Node& c : cases) {
+    Activation activation(schema, as_of);
+    for (const auto& fact : c["input"]) {
+      const std::string code = fact.first.as<std::string>();
+      const int field = schema->FieldIndex(code);
+      ASSERT_GE(field, 0) << file << ": unknown field " << code;
+      const std::string text = fact.second.as<std::string>();
+      ASSERT_TRUE(builder.AppendText(field, text).ok()) << file << ": " << code << "=" << text;
+      auto value = ParseFactText(text, schema->fields()[static_cast<size_t>(field)].type, code);
+      ASSERT_TRUE(value.ok()) << file << ": " << code << "=" << text;
+      activation.SetIndex(field, *value);
+    }
+    builder.EndRow();
+    rows.push_back(std::move(activation));
+  }
+  std::vector<ColumnTableBuilder> parts;
+  parts.push_back(std::move(builder));
+  const ColumnTable table = ColumnTableBuilder::Concat(std::move(parts));
+  auto batch_eligibility = BatchProgram::Prepare(eligibility, &table, as_of);
+  auto batch_award = BatchProgram::Prepare(award, &table, as_of);
+  BatchScratch eligibility_scratch, award_scratch;
+  const int count = static_cast<int>(rows.size());
+  BatchResult decided = EvalBatch(*batch_eligibility, 0, count, nullptr, 0, &eligibility_scratch);
+  AwardBatch awards = ComputeAwardBatch(*batch_award, cap, 0, count, nullptr, 0, &award_scratch);
+
+  for (int i = 0; i < count; ++i) {
+    const std::string name = file + " / " + cases[i]["name"].as<std::string>();
+    const Outcome expected = Expected(cases[i]["output"]);
+    const Outcome row = Classify(EvalRow(*eligibility, rows[static_cast<size_t>(i)]).value,
+                                 ComputeAward(*award, rows[static_cast<size_t>(i)], cap));
+    EXPECT_EQ(row, expected) << name << " (EvalRow)";
+    const Outcome batch = Classify(decided.Get(i), awards.Get(i));
+    EXPECT_EQ(batch, expected) << name << " (EvalBatch)";
+  }
+}
+
+TEST(ScenarioTest, EveryCaseThroughBothEvaluators) {
+  const auto schema = BenchSchema();
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(kDir)) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++files;
+    RunFile(entry.path(), schema);
+  }
+  EXPECT_GE(files, 5);
+}
+
+}  // namespace
+}  // namespace zhida::rules

@@ -3,6 +3,7 @@
 // reconciliation.
 #include "gtest/gtest.h"
 #include "http/api.h"
+#include "http/api_testing.h"
 #include "services/registry.h"
 #include "services/test_support.h"
 
@@ -33,26 +34,12 @@ class ApiFundsTest : public ::testing::Test {
 
   Response Call(std::string method, std::string target, std::string body = {},
                 std::string cookie = {}, std::string type = "application/json") {
-    auto request = MakeRequest(method, target, body);
-    EXPECT_TRUE(request.has_value());
-    if (!body.empty()) request->headers.emplace_back("Content-Type", type);
-    if (!cookie.empty()) request->headers.emplace_back("Cookie", "zhida_session=" + cookie);
-    request->request_id = "test-request";
-    return api_->Handle(*request);
+    return testing::CallApi(*api_, method, target, body, cookie, type);
   }
 
-  std::string Login(const std::string& username) {
-    Response r = Call("POST", "/api/v1/auth/login",
-                      json{{"username", username}, {"password", "secret-pass-1"}}.dump());
-    EXPECT_EQ(r.status, 200) << r.body;
-    for (const auto& [name, value] : r.headers) {
-      if (name == "Set-Cookie") {
-        size_t eq = value.find('=');
-        return value.substr(eq + 1, value.find(';') - eq - 1);
-      }
-    }
-    return "";
-  }
+
+  std::string Login(const std::string& username) { return testing::LoginAs(*api_, username); }
+
 
   static json Body(const Response& r) { return json::parse(r.body); }
 

@@ -5,6 +5,7 @@
 
 #include "gtest/gtest.h"
 #include "http/api.h"
+#include "http/api_testing.h"
 #include "services/test_support.h"
 
 namespace zhida::http {
@@ -79,26 +80,12 @@ class ApiMatchingTest : public ::testing::Test {
 
   Response Call(std::string method, std::string target, std::string body = {},
                 std::string cookie = {}) {
-    auto request = MakeRequest(method, target, body);
-    EXPECT_TRUE(request.has_value());
-    if (!body.empty()) request->headers.emplace_back("Content-Type", "application/json");
-    if (!cookie.empty()) request->headers.emplace_back("Cookie", "zhida_session=" + cookie);
-    request->request_id = "test-request";
-    return api_->Handle(*request);
+    return testing::CallApi(*api_, method, target, body, cookie);
   }
 
-  std::string Login(const std::string& username) {
-    Response r = Call("POST", "/api/v1/auth/login",
-                      json{{"username", username}, {"password", "secret-pass-1"}}.dump());
-    EXPECT_EQ(r.status, 200) << r.body;
-    for (const auto& [name, value] : r.headers) {
-      if (name == "Set-Cookie") {
-        size_t eq = value.find('=');
-        return value.substr(eq + 1, value.find(';') - eq - 1);
-      }
-    }
-    return "";
-  }
+
+  std::string Login(const std::string& username) { return testing::LoginAs(*api_, username); }
+
 
   std::string Explain(int64_t id) { return "/api/v1/policies/" + std::to_string(id) + "/explain"; }
 

@@ -2,6 +2,7 @@
 // tests/pg/with_pg.sh): status codes, error bodies, sessions, scope, and the OpenAPI document
 // against the real routes.
 #include "http/api.h"
+#include "http/api_testing.h"
 
 #include <set>
 
@@ -38,14 +39,11 @@ class ApiTest : public ::testing::Test {
 
   Response Call(std::string method, std::string target, std::string body = {},
                 std::string cookie = {}, std::string language = {}) {
-    auto request = MakeRequest(method, target, body);
-    EXPECT_TRUE(request.has_value());
-    if (!body.empty()) request->headers.emplace_back("Content-Type", "application/json");
-    if (!cookie.empty()) request->headers.emplace_back("Cookie", "zhida_session=" + cookie);
-    if (!language.empty()) request->headers.emplace_back("Accept-Language", language);
-    request->request_id = "test-request";
-    return api_->Handle(*request);
+    std::vector<std::pair<std::string, std::string>> extra;
+    if (!language.empty()) extra.emplace_back("Accept-Language", language);
+    return testing::CallApi(*api_, method, target, body, cookie, "application/json", extra);
   }
+
 
   // Logs in and returns the session token from Set-Cookie.
   std::string Login(const std::string& username) {

@@ -282,18 +282,14 @@ absl::StatusOr<FundRequest> Corrections::ProposeReissue(const Actor& actor,
 absl::StatusOr<std::vector<Recovery>> Corrections::ListRecoveries(const Actor& actor,
                                                                   const FundKey& fund) {
   RETURN_IF_ERROR(RequireFundsReader(actor));
-  RegionFilter filter = RegionFilterFor(actor);
   std::vector<Recovery> out;
   RETURN_IF_ERROR(store_.InTx(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
-    out.clear();
-    std::vector<store::Value> params = {fund.fund, int64_t{fund.fiscal_year}};
-    params.insert(params.end(), filter.params.begin(), filter.params.end());
     ASSIGN_OR_RETURN(store::Result r,
-                     tx.Query(absl::StrCat("SELECT id, voucher, payee_uscc, quota, amount_fen, "
-                                           "status, claimed_at, COALESCE(repaid_at, '') FROM "
-                                           "recoveries WHERE fund = ? AND fiscal_year = ?",
-                                           filter.sql, " ORDER BY id DESC"),
-                              params));
+                     ListFundRows(tx, actor,
+                                  "id, voucher, payee_uscc, quota, amount_fen, status, claimed_at, "
+                                  "COALESCE(repaid_at, '')",
+                                  "recoveries", fund));
+    out.clear();
     for (const store::Row& row : r.rows) {
       out.push_back(Recovery{row.Int(0), row.Text(1), fund, row.Text(2), row.Text(3), row.Int(4),
                              row.Text(5), row.Text(6), row.Text(7)});

@@ -299,19 +299,11 @@ absl::StatusOr<Reservation> Disbursement::GetReservation(const Actor& actor,
 absl::StatusOr<std::vector<Reservation>> Disbursement::ListReservations(const Actor& actor,
                                                                         const FundKey& fund) {
   RETURN_IF_ERROR(RequireFundsReader(actor));
-  RegionFilter filter = RegionFilterFor(actor);
   std::vector<Reservation> out;
   RETURN_IF_ERROR(store_.InTx(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
-    out.clear();
-    std::vector<store::Value> params = {fund.fund, int64_t{fund.fiscal_year}};
-    params.insert(params.end(), filter.params.begin(), filter.params.end());
-    params.push_back(int64_t{kFundListSizeMax});
     ASSIGN_OR_RETURN(store::Result r,
-                     tx.Query(absl::StrCat("SELECT ", kReservationColumns,
-                                           " FROM plan_reservations WHERE fund = ? AND "
-                                           "fiscal_year = ?",
-                                           filter.sql, " ORDER BY id DESC LIMIT ?"),
-                              params));
+                     ListFundRows(tx, actor, kReservationColumns, "plan_reservations", fund));
+    out.clear();
     for (const store::Row& row : r.rows) out.push_back(ReservationFromRow(row));
     return absl::OkStatus();
   }));

@@ -166,6 +166,9 @@ class Disbursement {
 
   // The order lines of a batch, in file order (for the export and the treasury).
   absl::StatusOr<std::vector<OrderLine>> BatchLines(store::Tx& tx, int64_t batch_id);
+  // The lines of `batch` as recorded when it was formed: the file must say that, byte for byte,
+  // so lines that no longer match the batch's checksum are an internal error, never a file.
+  absl::StatusOr<std::vector<OrderLine>> RecordedLines(const PaymentBatch& batch);
 
  private:
   absl::StatusOr<Reservation> ResolveReservation(const Actor& actor, int64_t id, bool confirm,

@@ -326,18 +326,11 @@ absl::StatusOr<std::vector<FundRequest>> FundRequests::List(const Actor& actor, 
                                                             const std::string& status) {
   RETURN_IF_ERROR(RequireFundsReader(actor));
   std::vector<FundRequest> out;
-  RegionFilter filter = RegionFilterFor(actor);
   RETURN_IF_ERROR(store_.InTx(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
-    out.clear();
-    std::vector<store::Value> params = {fund.fund, int64_t{fund.fiscal_year}, status, status};
-    params.insert(params.end(), filter.params.begin(), filter.params.end());
-    params.push_back(int64_t{kFundListSizeMax});
     ASSIGN_OR_RETURN(store::Result r,
-                     tx.Query(absl::StrCat("SELECT ", kRequestColumns,
-                                           " FROM fund_requests WHERE fund = ? AND fiscal_year = ? "
-                                           "AND (? = '' OR status = ?)",
-                                           filter.sql, " ORDER BY id DESC LIMIT ?"),
-                              params));
+                     ListFundRows(tx, actor, kRequestColumns, "fund_requests", fund,
+                                  " AND (? = '' OR status = ?)", {status, status}));
+    out.clear();
     for (const store::Row& row : r.rows) out.push_back(RequestFromRow(row));
     return absl::OkStatus();
   }));

@@ -132,18 +132,12 @@ absl::StatusOr<std::vector<FundInfo>> FundsService::ListFunds(const Actor& actor
 absl::StatusOr<std::vector<FundNotice>> FundsService::Notices(const Actor& actor,
                                                               const FundKey& fund) {
   RETURN_IF_ERROR(RequireFundsReader(actor));
-  RegionFilter filter = RegionFilterFor(actor);
   std::vector<FundNotice> out;
   RETURN_IF_ERROR(store_.InTx(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::Result r, ListFundRows(tx, actor,
+                                                   "id, kind, subject, message, created_at",
+                                                   "fund_notices", fund));
     out.clear();
-    std::vector<store::Value> params = {fund.fund, int64_t{fund.fiscal_year}};
-    params.insert(params.end(), filter.params.begin(), filter.params.end());
-    params.push_back(int64_t{kFundListSizeMax});
-    ASSIGN_OR_RETURN(store::Result r,
-                     tx.Query(absl::StrCat("SELECT id, kind, subject, message, created_at FROM "
-                                           "fund_notices WHERE fund = ? AND fiscal_year = ?",
-                                           filter.sql, " ORDER BY id DESC LIMIT ?"),
-                              params));
     for (const store::Row& row : r.rows) {
       out.push_back(FundNotice{row.Int(0), row.Text(1), row.Text(2), row.Text(3), row.Text(4)});
     }

@@ -130,6 +130,21 @@ RegionFilter RegionFilterFor(const Actor& actor) {
   return filter;
 }
 
+absl::StatusOr<store::Result> ListFundRows(store::Tx& tx, const Actor& actor,
+                                           std::string_view columns, std::string_view table,
+                                           const FundKey& fund, std::string_view condition,
+                                           const std::vector<store::Value>& condition_params) {
+  RegionFilter filter = RegionFilterFor(actor);
+  std::vector<store::Value> params = {fund.fund, int64_t{fund.fiscal_year}};
+  params.insert(params.end(), condition_params.begin(), condition_params.end());
+  params.insert(params.end(), filter.params.begin(), filter.params.end());
+  params.push_back(int64_t{kFundListSizeMax});
+  std::string sql = "SELECT " + std::string(columns) + " FROM " + std::string(table) +
+                    " WHERE fund = ? AND fiscal_year = ?" + std::string(condition) + filter.sql +
+                    " ORDER BY id DESC LIMIT ?";
+  return tx.Query(sql, params);
+}
+
 bool CanReadFunds(const Actor& actor, std::string_view region) {
   return actor.HasRoleFor(kRoleFinance, region) || actor.HasRoleFor(kRoleLeader, region) ||
          actor.HasRoleFor(kRoleAuditAdmin, region);

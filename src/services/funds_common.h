@@ -104,6 +104,14 @@ struct RegionFilter {
 };
 RegionFilter RegionFilterFor(const Actor& actor);
 
+// The rows of `table` for `fund` that `actor` may see (RegionFilterFor), newest first (by id), at
+// most kFundListSizeMax: "SELECT <columns> FROM <table> WHERE fund = ? AND fiscal_year = ?
+// <condition> …". `condition` is "" or " AND …" with `condition_params` for its placeholders.
+absl::StatusOr<store::Result> ListFundRows(store::Tx& tx, const Actor& actor,
+                                           std::string_view columns, std::string_view table,
+                                           const FundKey& fund, std::string_view condition = "",
+                                           const std::vector<store::Value>& condition_params = {});
+
 // Reading funds: finance officers, leaders and audit admins of a region that covers `region`.
 bool CanReadFunds(const Actor& actor, std::string_view region);
 // Operating funds in `region`: a finance officer of a region that covers it. Else

@@ -49,23 +49,7 @@ class MatchingServiceTest : public ::testing::Test {
   int64_t Add(const std::string& title, const std::string& region, const std::string& rule,
               const std::string& from, const std::string& to,
               const std::string& status = "published") {
-    bool city = region == "350500";
-    json body = {{"title", title},
-                 {"level", city ? "city" : "county"},
-                 {"region", region},
-                 {"owner_dept", region + ".gxj"},
-                 {"basis", {{{"document", "泉政文〔2021〕12号"}, {"article", "第三条"}}}},
-                 {"summary", "测试政策。"},
-                 {"beneficiaries", "工业企业"},
-                 {"eligibility", rule},
-                 {"award", "200000.00"},
-                 {"award_cap", "500000.00"},
-                 {"mode", "auto"},
-                 {"industries", json::array()},
-                 {"accepting_dept", region + ".xzfw"},
-                 {"contact", {{"name", "张科长"}, {"phone", "0595-22561234"}}},
-                 {"fund_source", "专项资金"},
-                 {"effective", {{"from", from}, {"to", to}}}};
+    json body = testing::PolicyJson(title, region, rule, "200000.00", "500000.00", from, to);
     auto parsed = PolicyBodyFromJson(body);
     EXPECT_TRUE(parsed.ok()) << parsed.status();
     auto id = catalog_->Create(Actor::System(), *parsed);

@@ -145,49 +145,37 @@ absl::StatusOr<PaymentBatch> Disbursement::GetBatch(const Actor& actor, int64_t 
 absl::StatusOr<std::vector<PaymentBatch>> Disbursement::ListBatches(const Actor& actor,
                                                                     const FundKey& fund) {
   RETURN_IF_ERROR(RequireFundsReader(actor));
-  RegionFilter filter = RegionFilterFor(actor);
   std::vector<PaymentBatch> out;
   RETURN_IF_ERROR(store_.InTx(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(store::Result r, ListFundRows(tx, actor, kBatchColumns, "payment_batches", fund));
     out.clear();
-    std::vector<store::Value> params = {fund.fund, int64_t{fund.fiscal_year}};
-    params.insert(params.end(), filter.params.begin(), filter.params.end());
-    params.push_back(int64_t{kFundListSizeMax});
-    ASSIGN_OR_RETURN(store::Result r,
-                     tx.Query(absl::StrCat("SELECT ", kBatchColumns,
-                                           " FROM payment_batches WHERE fund = ? AND "
-                                           "fiscal_year = ?",
-                                           filter.sql, " ORDER BY id DESC LIMIT ?"),
-                              params));
     for (const store::Row& row : r.rows) out.push_back(BatchFromRow(row));
     return absl::OkStatus();
   }));
   return out;
 }
 
-absl::StatusOr<std::string> Disbursement::ExportCsv(const Actor& actor, int64_t batch_id) {
-  ASSIGN_OR_RETURN(PaymentBatch batch, GetBatch(actor, batch_id));
+absl::StatusOr<std::vector<OrderLine>> Disbursement::RecordedLines(const PaymentBatch& batch) {
   std::vector<OrderLine> lines;
   RETURN_IF_ERROR(store_.InTx(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(lines, BatchLines(tx, batch_id));
+    ASSIGN_OR_RETURN(lines, BatchLines(tx, batch.id));
     return absl::OkStatus();
   }));
-  // The file must say what was recorded when the batch was formed, byte for byte.
   if (Sha256Hex(OrderLinesText(lines)) != batch.checksum) {
-    return absl::InternalError(absl::StrCat("batch ", batch_id, ": lines differ from checksum"));
+    return absl::InternalError(absl::StrCat("batch ", batch.id, ": lines differ from checksum"));
   }
+  return lines;
+}
+
+absl::StatusOr<std::string> Disbursement::ExportCsv(const Actor& actor, int64_t batch_id) {
+  ASSIGN_OR_RETURN(PaymentBatch batch, GetBatch(actor, batch_id));
+  ASSIGN_OR_RETURN(std::vector<OrderLine> lines, RecordedLines(batch));
   return BatchCsv(lines);
 }
 
 absl::StatusOr<std::string> Disbursement::ExportXlsx(const Actor& actor, int64_t batch_id) {
   ASSIGN_OR_RETURN(PaymentBatch batch, GetBatch(actor, batch_id));
-  std::vector<OrderLine> lines;
-  RETURN_IF_ERROR(store_.InTx(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(lines, BatchLines(tx, batch_id));
-    return absl::OkStatus();
-  }));
-  if (Sha256Hex(OrderLinesText(lines)) != batch.checksum) {
-    return absl::InternalError(absl::StrCat("batch ", batch_id, ": lines differ from checksum"));
-  }
+  ASSIGN_OR_RETURN(std::vector<OrderLine> lines, RecordedLines(batch));
   return BatchXlsx(lines);
 }
 

@@ -43,17 +43,9 @@ class SimulationTest : public ::testing::Test {
   }
 
   json Body(const std::string& region, const std::string& rule, const std::string& award) {
-    bool city = region == "350500";
-    return {{"title", "事前评估测试政策"}, {"level", city ? "city" : "county"}, {"region", region},
-            {"owner_dept", region + ".gxj"},
-            {"basis", {{{"document", "泉政文〔2021〕12号"}, {"article", "第三条"}}}},
-            {"summary", "测试。"}, {"beneficiaries", "工业企业"}, {"eligibility", rule},
-            {"award", award}, {"award_cap", "250000.00"}, {"mode", "auto"},
-            {"industries", json::array()}, {"accepting_dept", region + ".xzfw"},
-            {"contact", {{"name", "张科长"}, {"phone", "0595-22561234"}}},
-            {"fund_source", "专项资金"},
-            {"effective", {{"from", "2026-01-01"}, {"to", "2026-12-31"}}}};
+    return testing::PolicyJson("事前评估测试政策", region, rule, award, "250000.00");
   }
+
 
   int64_t AddPolicy(const std::string& region, const std::string& rule, const std::string& award) {
     auto parsed = PolicyBodyFromJson(Body(region, rule, award));

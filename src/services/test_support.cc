@@ -67,4 +67,27 @@ std::string ThreeEnterprisesCsv() {
          ",true,A,\n";
 }
 
+nlohmann::json PolicyJson(const std::string& title, const std::string& region,
+                          const std::string& eligibility, const std::string& award,
+                          const std::string& cap, const std::string& from,
+                          const std::string& to) {
+  const bool city = region == "350500";
+  return {{"title", title},
+          {"level", city ? "city" : "county"},
+          {"region", region},
+          {"owner_dept", region + ".gxj"},
+          {"basis", {{{"document", "泉政文〔2021〕12号"}, {"article", "第三条"}}}},
+          {"summary", "测试政策。"},
+          {"beneficiaries", "工业企业"},
+          {"eligibility", eligibility},
+          {"award", award},
+          {"award_cap", cap},
+          {"mode", "auto"},
+          {"industries", nlohmann::json::array()},
+          {"accepting_dept", region + ".xzfw"},
+          {"contact", {{"name", "张科长"}, {"phone", "0595-22561234"}}},
+          {"fund_source", "专项资金"},
+          {"effective", {{"from", from}, {"to", to}}}};
+}
+
 }  // namespace zhida::services::testing

@@ -99,19 +99,6 @@ absl::StatusOr<rules::Value> InputValue(const rules::FieldDef& field, const json
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<const rules::Schema>> RulesSchema(
-    const std::vector<FieldDef>& fields) {
-  auto schema = std::make_shared<rules::Schema>();
-  for (const FieldDef& f : fields) {
-    std::optional<rules::FieldType> type = rules::ParseFieldType(f.type);
-    if (!type) {
-      return absl::FailedPreconditionError("field " + f.code + " has unknown type " + f.type);
-    }
-    RETURN_IF_ERROR(schema->AddField(rules::FieldDef{f.code, f.label, f.unit, *type}));
-  }
-  return std::shared_ptr<const rules::Schema>(std::move(schema));
-}
-
 absl::StatusOr<FactSheet> FactSheetFromRegistry(std::shared_ptr<const rules::Schema> schema,
                                                 const EnterpriseView& view,
                                                 std::string_view registry_updated_at,

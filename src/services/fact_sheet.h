@@ -15,13 +15,10 @@
 #include "rules/schema.h"
 #include "services/reference.h"
 #include "services/registry.h"
+#include "services/rule_check.h"  // RulesSchema
 
 namespace zhida::services {
 
-// The rule engine's schema for the stored field schema. FailedPrecondition when a field's type
-// is not one the rule language has.
-absl::StatusOr<std::shared_ptr<const rules::Schema>> RulesSchema(
-    const std::vector<FieldDef>& fields);
 
 // Where one fact came from. All empty for a fact the sheet does not have.
 struct FactOrigin {

@@ -8,7 +8,7 @@ namespace zhida::services {
 RuleChecker::RuleChecker(std::shared_ptr<const rules::Schema> schema)
     : schema_(std::move(schema)) {}
 
-absl::StatusOr<std::shared_ptr<const RuleChecker>> RuleChecker::Make(
+absl::StatusOr<std::shared_ptr<const rules::Schema>> RulesSchema(
     const std::vector<FieldDef>& fields) {
   auto schema = std::make_shared<rules::Schema>();
   for (const FieldDef& f : fields) {
@@ -18,6 +18,12 @@ absl::StatusOr<std::shared_ptr<const RuleChecker>> RuleChecker::Make(
     }
     RETURN_IF_ERROR(schema->AddField(rules::FieldDef{f.code, f.label, f.unit, *type}));
   }
+  return std::shared_ptr<const rules::Schema>(std::move(schema));
+}
+
+absl::StatusOr<std::shared_ptr<const RuleChecker>> RuleChecker::Make(
+    const std::vector<FieldDef>& fields) {
+  ASSIGN_OR_RETURN(std::shared_ptr<const rules::Schema> schema, RulesSchema(fields));
   return std::shared_ptr<const RuleChecker>(new RuleChecker(std::move(schema)));
 }
 

@@ -28,6 +28,11 @@ struct RuleIssue {
   std::string message_en;
 };
 
+// The rule engine's schema for the stored field schema. FailedPrecondition when a field's type
+// is not one the rule language has.
+absl::StatusOr<std::shared_ptr<const rules::Schema>> RulesSchema(
+    const std::vector<FieldDef>& fields);
+
 class RuleChecker {
  public:
   // A checker over `fields`. Fails when a field's type is not one the rule language has.

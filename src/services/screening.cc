@@ -1,10 +1,5 @@
 #include "services/screening.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -17,6 +12,7 @@
 #include <thread>
 #include <utility>
 
+#include "core/mapped_file.h"
 #include "nlohmann/json.hpp"
 #include "rules/batch.h"
 #include "rules/columns_csv.h"
@@ -514,28 +510,8 @@ EnterpriseTable EnterpriseTable::FromSnapshot(std::shared_ptr<const rules::Colum
 }
 
 absl::StatusOr<EnterpriseTable> EnterpriseTable::FromFile(const std::string& path, int threads) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  struct stat st;
-  if (fd < 0 || fstat(fd, &st) != 0) {
-    if (fd >= 0) close(fd);
-    return InvalidField("file.open", "file", "无法打开文件：" + path, "cannot open " + path);
-  }
-  const size_t size = static_cast<size_t>(st.st_size);
-  if (size == 0) {
-    close(fd);
-    return FromCsv("", threads);
-  }
-  // MAP_POPULATE reads the whole file in now, in large requests, instead of faulting it in
-  // page by page while the parts are parsed.
-  void* data = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-  close(fd);
-  if (data == MAP_FAILED) {
-    return InvalidField("file.read", "file", "读取文件失败：" + path, "cannot read " + path);
-  }
-  absl::StatusOr<EnterpriseTable> table =
-      FromCsv(std::string_view(static_cast<const char*>(data), size), threads);
-  munmap(data, size);
-  return table;
+  ASSIGN_OR_RETURN(core::MappedFile file, core::MappedFile::Open(path));
+  return FromCsv(file.bytes(), threads);  // the table keeps its own copy of every value
 }
 
 template <typename UsccOf>

@@ -51,6 +51,7 @@ class Lexer {
 
  private:
   Position PositionAt(std::size_t offset) {
+    offset = std::min(offset, src_.size());  // the end of the text is a position; past it is not
     // Advance the line bookkeeping monotonically: tokens are produced in order.
     while (scan_ < offset) {
       if (src_[scan_] == '\n') {
@@ -197,7 +198,9 @@ class Lexer {
   // Decodes one escape; pos_ is just past the backslash.
   bool Escape(std::size_t at, std::string* out) {
     char c = Peek();
-    ++pos_;
+    // A backslash at the very end has nothing to escape: stay at the end (the caller reports the
+    // unterminated string), never past it.
+    if (pos_ < src_.size()) ++pos_;
     switch (c) {
       case '\\':
         out->push_back('\\');

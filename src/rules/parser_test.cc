@@ -78,6 +78,12 @@ TEST(ParserTest, SyntaxErrors) {
   EXPECT_EQ(Parse("9223372036854775808").issues.at(0).code, "parse.int_overflow");
   EXPECT_EQ(Parse("1u").issues.at(0).code, "lex.unsigned");
   EXPECT_EQ(Parse("'abc").issues.at(0).code, "lex.unterminated_string");
+  // A backslash as the last character (found by fuzz_rules_differential: the lexer stepped past
+  // the end of the text and read beyond it).
+  auto trailing = Parse("x > 0 || 'ab\\");
+  ASSERT_FALSE(trailing.ok());
+  EXPECT_EQ(trailing.issues.back().code, "lex.unterminated_string");
+  EXPECT_EQ(trailing.issues.back().column, 10);
   EXPECT_EQ(Parse("'\\q'").issues.at(0).code, "lex.bad_escape");
   EXPECT_EQ(Parse("'\\uD800'").issues.at(0).code, "lex.bad_escape");
   EXPECT_EQ(Parse("[1].all(1, true)").issues.at(0).code, "parse.macro_variable");

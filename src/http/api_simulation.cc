@@ -126,7 +126,8 @@ void Api::AddSimulationRoutes() {
     auto id = IntParam(PathParam(params, "id"), "id", 0, INT64_MAX);
     if (!id.ok()) return ErrorFor(req, NotFoundError("policy.not_found", "政策不存在"));
     request.policy_id = *id;
-    auto body = ParseBody(req);
+    // The body is optional: no body simulates the latest version as it stands.
+    auto body = req.body.empty() ? absl::StatusOr<nlohmann::json>(json::object()) : ParseBody(req);
     if (!body.ok()) return ErrorFor(req, body.status());
     if (absl::Status st = DecodeSimulation(*body, &request); !st.ok()) return ErrorFor(req, st);
     auto result = app_.simulation.Simulate(*actor, request);

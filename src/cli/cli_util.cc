@@ -1,5 +1,6 @@
 #include "cli/cli_util.h"
 
+#include <fstream>
 #include <iostream>
 
 namespace zhida::cli {
@@ -21,6 +22,32 @@ std::string PadToWidth(const std::string& text, size_t width) {
     i += len;
   }
   return shown >= width ? text + " " : text + std::string(width - shown, ' ');
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) {
+    return InvalidField("file.open", "file", "无法打开文件：" + path, "cannot open " + path);
+  }
+  // One allocation of the file's size and one read: a stringstream would copy a large import
+  // file several times while growing.
+  std::string data(static_cast<size_t>(in.tellg()), '\0');
+  in.seekg(0);
+  if (!in.read(data.data(), static_cast<std::streamsize>(data.size()))) {
+    return InvalidField("file.read", "file", "读取文件失败：" + path, "cannot read " + path);
+  }
+  return data;
+}
+
+absl::StatusOr<std::vector<services::PolicyParameter>> ReadParametersFile(
+    const std::string& path) {
+  ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  nlohmann::json list = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (list.is_discarded()) {
+    return InvalidField("file.json", "parameters", "参数文件不是有效的 JSON：" + path,
+                        "not valid JSON: " + path);
+  }
+  return services::PolicyParametersFromJson(nlohmann::json{{"parameters", list}}, "parameters");
 }
 
 }  // namespace zhida::cli

@@ -47,21 +47,6 @@ absl::StatusOr<std::unique_ptr<store::Store>> OpenStore(const std::string& db, b
   return store;
 }
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) {
-    return InvalidField("file.open", "file", "无法打开文件：" + path, "cannot open " + path);
-  }
-  // One allocation of the file's size and one read: a stringstream would copy a large import
-  // file several times while growing.
-  std::string data(static_cast<size_t>(in.tellg()), '\0');
-  in.seekg(0);
-  if (!in.read(data.data(), static_cast<std::streamsize>(data.size()))) {
-    return InvalidField("file.read", "file", "读取文件失败：" + path, "cannot read " + path);
-  }
-  return data;
-}
-
 // The web UI's files: next to the binary's source tree (build/zhida → web/dist), else ./web/dist.
 std::string DefaultWebRoot() {
   std::error_code ec;
@@ -522,6 +507,7 @@ void Commands::AddRules(CLI::App& app) {
     std::string dir;
     std::string kind = "eligibility";
     std::string text;
+    std::string parameters;
   };
   auto opts = std::make_shared<Opts>();
   CLI::App* cmd = app.add_subcommand("rules", "规则语言工具");
@@ -542,18 +528,36 @@ void Commands::AddRules(CLI::App& app) {
   check->add_option("--kind", opts->kind, "eligibility（申报条件）或 award（奖补公式）")
       ->check(CLI::IsMember({"eligibility", "award"}))
       ->capture_default_str();
+  check->add_option("--parameters", opts->parameters,
+                    "政策参数文件（JSON 数组，格式同政策的 parameters），规则可按代码引用");
   check->add_option("rule", opts->text, "规则文本")->required();
   check->callback([this, opts] {
     std::unique_ptr<store::Store> store = OpenOrFail();
     if (store == nullptr) return;
-    auto validator = services::LoadRuleValidator(*store);
-    if (!validator.ok()) {
-      exit_code_ = Fail(validator.status());
+    auto checker = services::RuleChecker::Load(*store);
+    if (!checker.ok()) {
+      exit_code_ = Fail(checker.status());
       return;
     }
-    std::string issue = (*validator)(opts->text, opts->kind == "award");
-    if (!issue.empty()) {
-      std::cerr << "规则有误：" << issue << "\n";
+    std::vector<services::PolicyParameter> parameters;
+    if (!opts->parameters.empty()) {
+      auto parsed = ReadParametersFile(opts->parameters);
+      if (!parsed.ok()) {
+        exit_code_ = Fail(parsed.status());
+        return;
+      }
+      parameters = *std::move(parsed);
+    }
+    auto issues = (*checker)->CheckWithParameters(opts->text, opts->kind == "award", parameters);
+    if (!issues.ok()) {
+      exit_code_ = Fail(issues.status());
+      return;
+    }
+    for (const services::RuleIssue& i : *issues) {
+      std::cerr << "规则有误：第 " << i.line << " 行第 " << i.column << " 列：" << i.message_zh
+                << "\n";
+    }
+    if (!issues->empty()) {
       exit_code_ = 1;
       return;
     }

@@ -363,10 +363,13 @@ void Commands::AddFunds(CLI::App& app) {
       exit_code_ = Fail(actor.status());
       return;
     }
-    std::ifstream in(o->file, std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto bytes = ReadFile(o->file);
+    if (!bytes.ok()) {
+      exit_code_ = Fail(bytes.status());
+      return;
+    }
     services::Disbursement disbursement(*store, core::SystemClock());
-    auto report = disbursement.ImportReturnFile(*actor, o->file, bytes);
+    auto report = disbursement.ImportReturnFile(*actor, o->file, *bytes);
     if (!report.ok()) {
       exit_code_ = Fail(report.status());
       return;

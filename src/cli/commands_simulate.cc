@@ -61,7 +61,7 @@ void Commands::AddSimulate(CLI::App& app) {
     int64_t policy = 0;
     int version = 0;
     int compare_version = 0;
-    std::string eligibility, award, cap, as_of, as, fund;
+    std::string eligibility, award, cap, as_of, as, fund, parameters;
     bool no_cap = false;
     int64_t snapshot = 0;
   };
@@ -74,6 +74,8 @@ void Commands::AddSimulate(CLI::App& app) {
   cmd->add_option("--compare-version", opts->compare_version, "与该版本对比：谁新增、谁减少、金额变化");
   cmd->add_option("--eligibility", opts->eligibility, "试算用的申报条件（替换该版本的）");
   cmd->add_option("--award", opts->award, "试算用的奖补公式（替换该版本的）");
+  cmd->add_option("--parameters", opts->parameters,
+                  "试算用的政策参数文件（JSON 数组，格式同政策的 parameters；按代码替换或新增）");
   cmd->add_option("--cap", opts->cap, "试算用的每家企业奖补上限（元）");
   cmd->add_flag("--no-cap", opts->no_cap, "试算时不设上限");
   cmd->add_option("--as-of", opts->as_of, "评估日期 YYYY-MM-DD（默认今天，北京时间）");
@@ -89,6 +91,14 @@ void Commands::AddSimulate(CLI::App& app) {
     if (!opts->award.empty()) request.award = opts->award;
     request.snapshot_batch_id = opts->snapshot;
     request.fund = opts->fund;
+    if (!opts->parameters.empty()) {
+      auto parameters = ReadParametersFile(opts->parameters);
+      if (!parameters.ok()) {
+        exit_code_ = Fail(parameters.status());
+        return;
+      }
+      request.parameters = *std::move(parameters);
+    }
     if (opts->no_cap || !opts->cap.empty()) {
       request.replace_cap = true;
       if (!opts->cap.empty()) {

@@ -178,17 +178,20 @@ void Api::AddRoutes() {
                                         "kind 应为 eligibility（申报条件）或 award（奖补公式）",
                                         "kind must be eligibility or award"));
     }
+    auto parameters = services::PolicyParametersFromJson(*body, "parameters");
+    if (!parameters.ok()) return ErrorFor(req, parameters.status());
     // The schema is read per request: a field added to the schema is usable at once.
     auto checker = services::RuleChecker::Load(app_.store);
     if (!checker.ok()) return ErrorFor(req, checker.status());
-    std::vector<services::RuleIssue> issues =
-        (*checker)->Check((*body)["rule"].get<std::string>(), kind == "award");
+    auto issues = (*checker)->CheckWithParameters((*body)["rule"].get<std::string>(),
+                                                  kind == "award", *parameters);
+    if (!issues.ok()) return ErrorFor(req, issues.status());
     json out = json::array();
-    for (const services::RuleIssue& i : issues) {
+    for (const services::RuleIssue& i : *issues) {
       out.push_back({{"line", i.line}, {"column", i.column}, {"code", i.code},
                      {"message", i.message_zh}, {"message_en", i.message_en}});
     }
-    Response r = Json(200, {{"ok", issues.empty()}, {"issues", out}});
+    Response r = Json(200, {{"ok", issues->empty()}, {"issues", out}});
     TagUser(&r, *actor);
     return r;
   }, "rules.check");

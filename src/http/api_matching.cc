@@ -162,8 +162,19 @@ json SentencesJson(const Explanation& e) {
                                                                         : "【出错】";
     out.push_back(mark + c.reading.sentence);
   }
+  for (const services::ParameterUse& p : e.parameters) out.push_back(p.sentence);
   if (e.award) {
     for (const std::string& s : e.award->sentences) out.push_back(s);
+  }
+  return out;
+}
+
+json ParametersJson(const std::vector<services::ParameterUse>& parameters) {
+  json out = json::array();
+  for (const services::ParameterUse& p : parameters) {
+    out.push_back({{"code", p.code}, {"label", p.label}, {"value", p.value_text},
+                   {"from", p.from.empty() ? json(nullptr) : json(p.from)},
+                   {"basis", p.basis}, {"sentence", p.sentence}});
   }
   return out;
 }
@@ -179,6 +190,7 @@ json ExplanationJson(const Explanation& e) {
           {"missing", MissingJson(e.missing, e.missing_labels)},
           {"error", ErrorJson(e.error)},
           {"conditions", conditions},
+          {"parameters", ParametersJson(e.parameters)},
           {"award", e.award ? AwardJson(*e.award) : json(nullptr)},
           {"sentences", SentencesJson(e)}};
 }

@@ -51,7 +51,8 @@ class ApiMatchingTest : public ::testing::Test {
   }
 
   int64_t AddPolicy(const std::string& title, const std::string& eligibility,
-                    const std::string& award, bool publish) {
+                    const std::string& award, bool publish,
+                    const json& parameters = json::array()) {
     json body = {{"title", title},
                  {"level", "city"},
                  {"region", "350500"},
@@ -67,7 +68,8 @@ class ApiMatchingTest : public ::testing::Test {
                  {"accepting_dept", "350500.xzfw"},
                  {"contact", {{"name", "张科长"}, {"phone", "0595-22561234"}}},
                  {"fund_source", "市级专项资金"},
-                 {"effective", {{"from", "2026-01-01"}, {"to", "2026-12-31"}}}};
+                 {"effective", {{"from", "2026-01-01"}, {"to", "2026-12-31"}}},
+                 {"parameters", parameters}};
     auto parsed = services::PolicyBodyFromJson(body);
     EXPECT_TRUE(parsed.ok()) << parsed.status();
     auto id = app_->catalog.Create(services::Actor::System(), *parsed);
@@ -259,6 +261,75 @@ TEST_F(ApiMatchingTest, MatchesListsEligibleNearAndCannotDetermine) {
       404);
   EXPECT_EQ(Call("GET", std::string("/api/v1/enterprises/") + kShishi + "/matches", "", ss).status,
             200);
+}
+
+// A policy's parameters over the API: the explanation names the value in force and its basis,
+// a simulation takes changed parameters, and a rule is checked with draft parameters — a wrong
+// parameter is refused on its path.
+TEST_F(ApiMatchingTest, ParametersInExplainSimulateAndRuleCheck) {
+  const json parameters = json::parse(R"([
+    {"code": "growth_floor", "label": "研发费用增长额门槛", "unit": "元",
+     "versions": [{"from": "2026-01-01", "value": "500000.00", "basis": "泉政文〔2026〕1号 第二条"}]},
+    {"code": "rate", "label": "奖补比例",
+     "versions": [{"from": "2026-01-01", "value": "0.05", "basis": "泉政文〔2026〕1号 第二条"}]}])");
+  const int64_t id = AddPolicy("研发投入增长奖补（参数）",
+                               "rd_expense - rd_expense_prev >= growth_floor && !dishonest",
+                               "round((rd_expense - rd_expense_prev) * rate, 2)", true, parameters);
+  // The policy's JSON carries its parameters.
+  json policy = Body(Call("GET", "/api/v1/policies/" + std::to_string(id)));
+  ASSERT_EQ(policy["parameters"].size(), 2u) << policy.dump();
+  EXPECT_EQ(policy["parameters"][1]["versions"][0]["value"], "0.05");
+
+  // Explained for the enterprise: 100 万元 growth ≥ 50 万元; 5% of it; both parameters named.
+  std::string ent = Login("ent-jj");
+  Response explained = Call("POST", Explain(id), json{{"uscc", kJinjiang}}.dump(), ent);
+  ASSERT_EQ(explained.status, 200) << explained.body;
+  json e = Body(explained);
+  EXPECT_EQ(e["outcome"], "eligible");
+  EXPECT_EQ(e["award"]["amount"], "50000.00");
+  ASSERT_EQ(e["parameters"].size(), 2u);
+  EXPECT_EQ(e["parameters"][0]["code"], "growth_floor");
+  EXPECT_EQ(e["parameters"][0]["from"], "2026-01-01");
+  EXPECT_EQ(e["parameters"][0]["basis"], "泉政文〔2026〕1号 第二条");
+  bool sentence = false;
+  for (const json& s : e["sentences"]) {
+    sentence |= s.get<std::string>().find("奖补比例") != std::string::npos &&
+                s.get<std::string>().find("泉政文〔2026〕1号") != std::string::npos;
+  }
+  EXPECT_TRUE(sentence) << e["sentences"].dump();
+
+  // Simulated, then with the rate changed to 10%.
+  std::string officer = Login("officer-jj");
+  const std::string simulate = "/api/v1/policies/" + std::to_string(id) + "/simulate";
+  EXPECT_EQ(Call("POST", simulate, "{}", ent).status, 403);
+  Response plain = Call("POST", simulate, "{}", officer);
+  ASSERT_EQ(plain.status, 200) << plain.body;
+  EXPECT_EQ(Body(plain)["eligible"], 1);
+  EXPECT_EQ(Body(plain)["cost"], "50000.00");
+  EXPECT_EQ(Body(plain)["what_if"], false);
+  json ten = parameters[1];
+  ten["versions"][0]["value"] = "0.10";
+  Response changed = Call("POST", simulate, json{{"parameters", json::array({ten})}}.dump(), officer);
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(Body(changed)["cost"], "100000.00");
+  EXPECT_EQ(Body(changed)["what_if"], true);
+  ten["versions"][0]["value"] = "百分之十";
+  Response wrong = Call("POST", simulate, json{{"parameters", json::array({ten})}}.dump(), officer);
+  EXPECT_EQ(wrong.status, 400);
+  EXPECT_EQ(Body(wrong)["error"]["field"], "parameters[0].versions[0].value") << wrong.body;
+
+  // A rule checked with the draft's parameters; a parameter named like a field is refused.
+  json check = {{"rule", "revenue >= growth_floor"}, {"parameters", parameters}};
+  Response checked = Call("POST", "/api/v1/rules/check", check.dump(), officer);
+  ASSERT_EQ(checked.status, 200) << checked.body;
+  EXPECT_EQ(Body(checked)["ok"], true);
+  EXPECT_EQ(Body(Call("POST", "/api/v1/rules/check",
+                      json{{"rule", "revenue >= growth_floor"}}.dump(), officer))["ok"],
+            false);
+  check["parameters"][0]["code"] = "revenue";
+  Response clash = Call("POST", "/api/v1/rules/check", check.dump(), officer);
+  EXPECT_EQ(clash.status, 400);
+  EXPECT_EQ(Body(clash)["error"]["field"], "parameters[0].code") << clash.body;
 }
 
 }  // namespace

@@ -56,7 +56,7 @@ json FullJson(const PolicyRecord& p) {
   json out = SummaryJson(p);
   json body = services::PolicyBodyToJson(p.body);
   for (const char* key : {"beneficiaries", "eligibility", "award", "guide", "materials", "steps",
-                          "accepting_dept", "contact", "fund_source"}) {
+                          "accepting_dept", "contact", "fund_source", "parameters"}) {
     out[key] = body[key];
   }
   out["accepting_dept_name"] = DeptName(p.body.accepting_dept);

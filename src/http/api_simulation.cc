@@ -46,6 +46,7 @@ absl::Status DecodeSimulation(const json& body, services::SimulationRequest* req
     if (!date.ok()) return InvalidField("simulate.as_of", "as_of", "评估日期应为 YYYY-MM-DD");
     request->as_of = *date;
   }
+  ASSIGN_OR_RETURN(request->parameters, services::PolicyParametersFromJson(body, "parameters"));
   if (body.contains("award_cap")) {  // null removes the cap; a string replaces it
     request->replace_cap = true;
     if (!body["award_cap"].is_null()) {

@@ -60,7 +60,7 @@ std::shared_ptr<const BatchProgram> BatchProgram::Prepare(std::shared_ptr<const 
                                                           const ColumnTable* table,
                                                           core::Date as_of) {
   ZCHECK(program != nullptr && table != nullptr);
-  ZCHECK(table->schema().get() == &program->schema());
+  ZCHECK(table->schema()->SameFields(program->schema()));
   std::shared_ptr<BatchProgram> p(new BatchProgram());
   p->program_ = std::move(program);
   p->table_ = table;
@@ -92,7 +92,7 @@ void BatchProgram::PlanSteps() {
     StepPlan& plan = plans_[i];
     if (s.op == OpCode::kComprehension) plan.mode = StepMode::kRows;
     if (s.op == OpCode::kParam)
-      plan.constant = internal::ParamValue(*table_->schema(), s.slot, as_of_);
+      plan.constant = internal::ParamValue(program_->schema(), s.slot, as_of_);
     if (s.op == OpCode::kAsOf) plan.constant = Value::Date(as_of_);
   }
   if (!rows_only_) PlanLookups(program_->root(), SubtreeStarts(steps));
@@ -296,7 +296,7 @@ namespace {
 
 // EvalRow over table row `begin + r`: the reference, for the rows the typed path gave up on.
 Value EvalRowAt(const BatchProgram& program, BatchScratch::State& s, std::int64_t row) {
-  if (!s.activation.has_value() || &s.activation->schema() != &program.program().schema()) {
+  if (!s.activation.has_value() || &s.activation->schema() != program.table().schema().get()) {
     s.activation.emplace(program.table().schema(), program.as_of());
   }
   s.activation->set_as_of(program.as_of());

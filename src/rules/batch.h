@@ -39,7 +39,8 @@ struct StepPlan;
 // of its dictionary-coded subtrees, parameter values. Immutable; share it between threads.
 class BatchProgram {
  public:
-  // `table` must outlive the result and be built on the program's schema (the same object).
+  // `table` must outlive the result and be built on the program's schema or one with the
+  // same fields (Schema::SameFields).
   static std::shared_ptr<const BatchProgram> Prepare(std::shared_ptr<const Program> program,
                                                      const ColumnTable* table, core::Date as_of);
   ~BatchProgram();

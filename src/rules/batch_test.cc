@@ -205,6 +205,63 @@ TEST(BatchDifferentialTest, ProgramOverTheFieldLimitFallsBackToEvalRow) {
   EXPECT_EQ(report.kinds[static_cast<int>(ValueKind::kUnknown)], 1);
 }
 
+// A policy's own parameters extend the table's schema (Schema::Extend): the program reads the
+// table's field slots and its parameters' values on the as-of date, and both evaluators agree.
+TEST(BatchDifferentialTest, ProgramOverAnExtendedSchemaUsesItsParametersByDate) {
+  auto base = testing::DifferentialSchema();
+  testing::Enterprises data = testing::RandomEnterprises(base, 1200, 2, Seed());
+  std::shared_ptr<Schema> policy = Schema::Extend(base);
+  EXPECT_EQ(ErrorCode(policy->AddField(FieldDef{"extra", "extra", "", FieldType::kInt})),
+            "schema.extended");
+  EXPECT_EQ(ErrorCode(policy->AddParameter(ParameterDef{"revenue", "", "", FieldType::kDecimal,
+                                                        {ParameterVersion{kAsOf, Value::Int(1), ""}}})),
+            "schema.duplicate");
+  ParameterDef threshold{"threshold", "营业收入门槛", "元", FieldType::kDecimal, {}};
+  threshold.versions.push_back(
+      {core::Date::FromYmd(2024, 1, 1), Value::Dec(*core::Decimal::Parse("0")), "甲"});
+  threshold.versions.push_back(
+      {core::Date::FromYmd(2024, 7, 1), Value::Dec(*core::Decimal::Parse("999999999999999999")), "乙"});
+  ASSERT_TRUE(policy->AddParameter(std::move(threshold)).ok());
+  ASSERT_TRUE(policy->SameFields(*base) && base->SameFields(*policy));
+  EXPECT_FALSE(policy->SameFields(*testing::DifferentialSchema()));
+  EXPECT_EQ(base->FindParameter("threshold"), nullptr);  // the base is unchanged
+
+  CompileResult r = Compile("revenue >= threshold && revenue * rate > 0", policy, ResultKind::kBool);
+  ASSERT_TRUE(r.ok()) << FormatIssue(r.issues[0]);
+  const core::Date dates[2] = {core::Date::FromYmd(2024, 6, 30), core::Date::FromYmd(2024, 7, 1)};
+  for (int d = 0; d < 2; ++d) {
+    testing::DiffReport report;
+    testing::CompareEvaluators(r.program, data, dates[d], false, std::nullopt, Seed(), &report);
+    EXPECT_EQ(report.mismatches, 0) << (report.examples.empty() ? "" : report.examples[0]);
+    EXPECT_GT(report.kinds[static_cast<int>(ValueKind::kBool)], 0);
+    Activation row(base, dates[d]);
+    data.table.Fill(0, &row);
+    EXPECT_FALSE(EvalRow(*r.program, row).value.is_error());
+  }
+  // On each date the program holds where the rule with that date's value written in holds.
+  auto held = [&](const std::shared_ptr<const Program>& program, core::Date as_of) {
+    auto batch = BatchProgram::Prepare(program, &data.table, as_of);
+    BatchScratch scratch;
+    std::vector<std::uint16_t> rows(kBatchRows);
+    std::int64_t n = 0;
+    for (std::int64_t begin = 0; begin < data.table.rows(); begin += kBatchRows) {
+      int count = static_cast<int>(std::min<std::int64_t>(kBatchRows, data.table.rows() - begin));
+      n += EvalBatch(*batch, begin, count, nullptr, count, &scratch).SelectTrue(rows.data());
+    }
+    return n;
+  };
+  auto written = [&](const char* value) {
+    CompileResult c = Compile(absl::StrCat("revenue >= ", value, " && revenue * rate > 0"), base,
+                              ResultKind::kBool);
+    EXPECT_TRUE(c.ok());
+    return c.program;
+  };
+  const std::int64_t june = held(r.program, dates[0]), july = held(r.program, dates[1]);
+  EXPECT_EQ(june, held(written("0"), dates[0]));
+  EXPECT_EQ(july, held(written("999999999999999999"), dates[1]));
+  EXPECT_GT(june, july);
+}
+
 // A table read from CSV text holds exactly what ParseFactText makes of each cell.
 TEST(ColumnTableTest, CsvCellsEqualParseFactText) {
   auto schema = testing::DifferentialSchema();

@@ -460,7 +460,7 @@ ConditionTrace TraceCondition(const Program& program, const Activation& activati
 
 EvalResult EvalRow(const Program& program, const Activation& activation,
                    const EvalOptions& options) {
-  ZCHECK(&activation.schema() == &program.schema());
+  ZCHECK(activation.schema().SameFields(program.schema()));
   internal::RowEvaluator ev(program.steps(), &program.schema(), &activation, program.loop_slots());
   EvalResult result;
   if (!options.trace) {

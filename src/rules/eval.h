@@ -82,7 +82,8 @@ struct EvalResult {
   std::vector<ConditionTrace> trace;  // filled when EvalOptions::trace
 };
 
-// Evaluates `program` over `activation`. The activation must be built on program.schema().
+// Evaluates `program` over `activation`, which must be built on program.schema() or on a schema
+// with the same fields (Schema::SameFields: the schema a policy's parameters extend).
 EvalResult EvalRow(const Program& program, const Activation& activation,
                    const EvalOptions& options = {});
 

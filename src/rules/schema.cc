@@ -119,7 +119,19 @@ absl::Status Schema::CheckCode(const std::string& code) const {
   return absl::OkStatus();
 }
 
+std::shared_ptr<Schema> Schema::Extend(std::shared_ptr<const Schema> base) {
+  ZCHECK(base != nullptr);
+  auto schema = std::make_shared<Schema>(*base);
+  schema->base_ = std::move(base);
+  return schema;
+}
+
 absl::Status Schema::AddField(FieldDef field) {
+  if (base_ != nullptr) {
+    return MakeError(absl::StatusCode::kFailedPrecondition, "schema.extended", field.code,
+                     "扩展的字段定义只能增加参数，不能增加字段",
+                     "an extended schema takes parameters, not fields");
+  }
   RETURN_IF_ERROR(CheckCode(field.code));
   field_index_.emplace(field.code, static_cast<int>(fields_.size()));
   fields_.push_back(std::move(field));

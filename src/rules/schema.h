@@ -59,8 +59,16 @@ struct ParameterDef {
 // words, unique across fields and parameters, and not `as_of` (the evaluation's date).
 class Schema {
  public:
+  Schema() = default;
+
+  // A schema with `base`'s fields and parameters, to which parameters may be added but not
+  // fields: a policy's own parameters over the registry's field schema. Its field slots are
+  // `base`'s, so facts held for `base` (an Activation, a ColumnTable) evaluate its programs.
+  static std::shared_ptr<Schema> Extend(std::shared_ptr<const Schema> base);
+
   // Adds a field. InvalidArgument (code "schema.bad_code" / "schema.duplicate") when the code is
-  // not a valid identifier or already used.
+  // not a valid identifier or already used; FailedPrecondition ("schema.extended") on a schema
+  // made by Extend.
   absl::Status AddField(FieldDef field);
   // Adds a parameter; besides AddField's errors, InvalidArgument ("schema.parameter_value") when
   // a version's value does not have the parameter's type or two versions share a date.
@@ -79,8 +87,16 @@ class Schema {
   // "did you mean" hints; empty if none is that close.
   std::string Suggest(std::string_view code) const;
 
+  // True when both have the same fields in the same slots: one is the other, or both extend
+  // the same schema. Facts held for one evaluate programs compiled against the other.
+  bool SameFields(const Schema& other) const { return &FieldsOwner() == &other.FieldsOwner(); }
+
  private:
   absl::Status CheckCode(const std::string& code) const;
+  // The schema whose AddField made the fields: this one, or the root of what it extends.
+  const Schema& FieldsOwner() const { return base_ ? base_->FieldsOwner() : *this; }
+
+  std::shared_ptr<const Schema> base_;  // set by Extend; keeps the fields' owner alive
 
   std::vector<FieldDef> fields_;
   std::vector<ParameterDef> parameters_;

@@ -123,9 +123,10 @@ TEST_F(CatalogTest, InvalidBodiesNameTheFieldAndChangeNothing) {
 }
 
 TEST_F(CatalogTest, RuleValidatorIsConsulted) {
-  CatalogService strict(*env_->store, env_->clock, [](std::string_view src, bool) {
-    return src.find("nonsense") != std::string_view::npos ? std::string("第 1 行第 1 列：未知字段")
-                                                          : std::string();
+  CatalogService strict(*env_->store, env_->clock, [](const PolicyBody& body) {
+    return body.eligibility.find("nonsense") != std::string::npos
+               ? InvalidField("policy.rule", "eligibility", "申报条件规则有误：第 1 行第 1 列：未知字段")
+               : absl::OkStatus();
   });
   PolicyBody b = Body("企业研发经费投入奖补");
   b.eligibility = "nonsense > 1";

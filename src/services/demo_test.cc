@@ -73,17 +73,5 @@ TEST(DemoTest, BuildsAccountsEnterprisesAndPoliciesThatPassTheRuleChecker) {
   EXPECT_EQ(ErrorCode(again.status()), "demo.not_empty");
 }
 
-TEST(RuleCheckTest, RulesAreCheckedAgainstTheFieldSchemaWithPositions) {
-  auto env = testing::NewTestEnv();
-  auto rules = LoadRuleValidator(*env->store);
-  ASSERT_TRUE(rules.ok()) << rules.status();
-  EXPECT_EQ((*rules)("revenue >= 20000000.00 && !dishonest", false), "");
-  EXPECT_EQ((*rules)("revenue * 0.002", true), "");
-  std::string unknown = (*rules)("revenue >= 1 &&\n  turnover > 2", false);
-  EXPECT_NE(unknown.find("第 2 行第 3 列"), std::string::npos) << unknown;
-  EXPECT_NE((*rules)("revenue * 0.002", false), "");  // eligibility must be a bool
-  EXPECT_NE((*rules)("revenue >", false), "");        // syntax
-}
-
 }  // namespace
 }  // namespace zhida::services

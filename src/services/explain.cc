@@ -2,6 +2,7 @@
 
 #include "rules/issue.h"
 #include "services/explain_format.h"
+#include "services/rule_check.h"
 #include "services/rule_text.h"
 
 namespace zhida::services {
@@ -77,23 +78,55 @@ std::string Summary(const Explanation& e, const rules::Schema& schema) {
   return "";
 }
 
+// The parameters `programs` read (in order of first use), as of `as_of`.
+std::vector<ParameterUse> ParametersUsed(
+    std::initializer_list<const rules::Program*> programs, core::Date as_of) {
+  std::vector<ParameterUse> out;
+  std::vector<bool> seen;
+  for (const rules::Program* program : programs) {
+    const std::vector<rules::ParameterDef>& defs = program->schema().parameters();
+    seen.resize(defs.size());
+    for (const rules::Step& step : program->steps()) {
+      if (step.op != rules::OpCode::kParam || seen[static_cast<size_t>(step.slot)]) continue;
+      seen[static_cast<size_t>(step.slot)] = true;
+      const rules::ParameterDef& p = defs[static_cast<size_t>(step.slot)];
+      ParameterUse use{p.code, p.label_zh, "", "", "", ""};
+      if (const rules::ParameterVersion* v = p.InForce(as_of)) {
+        use.value_text = ValueText(v->value, p.code, p.unit);
+        use.from = v->effective_from.ToString();
+        use.basis = v->basis;
+        use.sentence = Tidy(absl::StrCat("参数“", p.label_zh, "”为 ", use.value_text, "（自",
+                                         DateText(v->effective_from), "起，依据 ", v->basis, "）"));
+      } else {
+        use.sentence = Tidy(absl::StrCat("参数“", p.label_zh, "”在", DateText(as_of),
+                                         "没有生效的取值"));
+      }
+      out.push_back(std::move(use));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<PolicyRules> CompilePolicy(PolicyRecord record,
                                           std::shared_ptr<const rules::Schema> schema) {
   PolicyRules out;
+  auto stale = [&](const std::string& reason) {
+    return MakeError(absl::StatusCode::kFailedPrecondition, "explain.rule", "",
+                     "政策「" + record.body.title + "」的规则与当前数据项不一致，请联系主管部门：" +
+                         reason,
+                     "the policy's rule no longer compiles: " + reason);
+  };
+  absl::StatusOr<std::shared_ptr<const rules::Schema>> policy_schema =
+      PolicySchema(std::move(schema), record.body.parameters);
+  if (!policy_schema.ok()) return stale(std::string(policy_schema.status().message()));
   rules::CompileResult eligibility =
-      rules::Compile(record.body.eligibility, schema, rules::ResultKind::kBool);
+      rules::Compile(record.body.eligibility, *policy_schema, rules::ResultKind::kBool);
   rules::CompileResult award =
-      rules::Compile(record.body.award, schema, rules::ResultKind::kDecimal);
+      rules::Compile(record.body.award, *policy_schema, rules::ResultKind::kDecimal);
   for (const rules::CompileResult* r : {&eligibility, &award}) {
-    if (!r->ok()) {
-      return MakeError(absl::StatusCode::kFailedPrecondition, "explain.rule", "",
-                       "政策「" + record.body.title +
-                           "」的规则与当前数据项不一致，请联系主管部门：" +
-                           rules::FormatIssue(r->issues[0]),
-                       "the policy's rule no longer compiles: " + rules::FormatIssue(r->issues[0]));
-    }
+    if (!r->ok()) return stale(rules::FormatIssue(r->issues[0]));
   }
   out.eligibility = eligibility.program;
   out.award = award.program;
@@ -140,6 +173,7 @@ Explanation Explain(const PolicyRules& policy, const FactSheet& sheet) {
       e.error = rules::ErrorInfo{e.award->error_code, e.award->error_message, ""};
     }
   }
+  e.parameters = ParametersUsed({&program, policy.award.get()}, sheet.activation.as_of());
   e.missing_labels =
       MissingLabels(program.schema(), rules::Value::Unknown(rules::UnknownSet{e.missing}));
   e.summary = Summary(e, program.schema());

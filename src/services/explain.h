@@ -31,7 +31,8 @@ struct PolicyRules {
   std::optional<core::Decimal> cap;
 };
 
-// Compiles the version in `record` against `schema`. FailedPrecondition ("explain.rule") when a
+// Compiles the version in `record` against `schema` (the field schema, RulesSchema) extended
+// with the version's parameters (PolicySchema). FailedPrecondition ("explain.rule") when a
 // stored rule no longer compiles (the field schema changed since it was published).
 absl::StatusOr<PolicyRules> CompilePolicy(PolicyRecord record,
                                           std::shared_ptr<const rules::Schema> schema);
@@ -68,6 +69,17 @@ struct ConditionExplanation {
   ConditionReading reading;                 // the sentence, and the gap for kFailed
 };
 
+// A parameter the policy's rules read, with the value in force on the as-of date and the legal
+// basis of that value.
+struct ParameterUse {
+  std::string code;
+  std::string label;
+  std::string value_text;  // as people read it, in the parameter's unit; "" when none in force
+  std::string from;        // YYYY-MM-DD the value took effect; "" when none is in force
+  std::string basis;       // 文号 and article of that value
+  std::string sentence;    // 参数“研发费用补助比例”为 0.12（自 2026年7月1日起，依据 …）
+};
+
 struct Explanation {
   PolicyRecord policy;  // the version explained
   int64_t policy_id = 0;
@@ -79,6 +91,7 @@ struct Explanation {
   std::vector<std::string> missing;         // field codes the outcome needs (cannot determine)
   std::vector<std::string> missing_labels;  // their Chinese labels, for the portal to ask
   rules::ErrorInfo error;                   // for kError
+  std::vector<ParameterUse> parameters;     // read by the rules, in order of first use
   std::optional<AwardTrace> award;          // computed when eligible
   std::vector<std::string> notes;           // about the policy itself: not in force, suspended
   std::string summary;                      // one sentence for the whole

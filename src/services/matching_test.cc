@@ -6,6 +6,7 @@
 #include "gtest/gtest.h"
 #include "services/catalog.h"
 #include "services/registry.h"
+#include "services/rule_check.h"
 #include "services/test_support.h"
 
 namespace zhida::services {
@@ -184,6 +185,75 @@ TEST_F(MatchingServiceTest, ExplainsSuppliedFactsForThePublic) {
   auto missing =
       matching_->ExplainFacts(nullptr, 999999, std::nullopt, json::object(), std::nullopt);
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+}
+
+// A policy's own parameters: saved with the policy (checked against the field schema), and on
+// each as-of date the value in force decides — here a revenue floor raised on 1 December (the
+// facts were imported on 30 November: an earlier as-of date would not know them).
+TEST_F(MatchingServiceTest, TheParameterValueInForceOnTheAsOfDateDecides) {
+  auto rules = LoadRuleValidator(*env_->store);
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  CatalogService checked(*env_->store, env_->clock, *rules);
+  json body = testing::PolicyJson("营业收入达标奖励（参数）", "350500",
+                                  "revenue >= revenue_floor && !dishonest", "revenue * rate",
+                                  "500000.00");
+  body["parameters"] = json::parse(R"([
+    {"code": "revenue_floor", "label": "营业收入门槛", "unit": "元", "type": "decimal",
+     "versions": [{"from": "2026-01-01", "value": "10000000.00", "basis": "泉政文〔2026〕1号 第二条"},
+                  {"from": "2026-12-01", "value": "20000000.00", "basis": "泉政文〔2026〕9号 第一条"}]},
+    {"code": "rate", "label": "奖励比例", "type": "decimal",
+     "versions": [{"from": "2026-01-01", "value": "0.01", "basis": "泉政文〔2026〕1号 第二条"}]}])");
+  // The validator refuses a parameter named like a field, on its path, and nothing is saved.
+  json clash = body;
+  clash["parameters"][1]["code"] = "revenue";
+  auto refused = checked.Create(Actor::System(), *PolicyBodyFromJson(clash));
+  EXPECT_EQ(ErrorField(refused.status()), "parameters[1].code") << refused.status();
+  auto id = checked.Create(Actor::System(), *PolicyBodyFromJson(body));
+  ASSERT_TRUE(id.ok()) << id.status();
+  ASSERT_TRUE(checked.Publish(Actor::System(), *id).ok());
+  auto stored = checked.Get(nullptr, *id, std::nullopt);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  ASSERT_EQ(stored->body.parameters.size(), 2u);
+  EXPECT_EQ(stored->body.parameters[0].versions[1].basis, "泉政文〔2026〕9号 第一条");
+
+  // Before 1 December: 1,800 万元 ≥ 1,000 万元, and the award is 1% of it.
+  auto may = matching_->ExplainEnterprise(Enterprise(kJinjiang), *id, std::nullopt, kJinjiang,
+                                          core::Date::FromYmd(2026, 11, 30));
+  ASSERT_TRUE(may.ok()) << may.status();
+  EXPECT_EQ(may->outcome, rules::Eligibility::kEligible);
+  ASSERT_TRUE(may->award.has_value());
+  EXPECT_EQ(may->award->amount, "180000.00");
+  ASSERT_EQ(may->parameters.size(), 2u);
+  EXPECT_EQ(may->parameters[0].code, "revenue_floor");
+  EXPECT_EQ(may->parameters[0].from, "2026-01-01");
+  EXPECT_EQ(may->parameters[0].basis, "泉政文〔2026〕1号 第二条");
+  EXPECT_NE(may->parameters[0].sentence.find("1,000.00 万元"), std::string::npos)
+      << may->parameters[0].sentence;
+
+  // From 1 December the floor is 2,000 万元: not eligible, and a near miss by 200 万元.
+  auto december = matching_->ExplainEnterprise(Enterprise(kJinjiang), *id, std::nullopt,
+                                               kJinjiang, core::Date::FromYmd(2026, 12, 15));
+  ASSERT_TRUE(december.ok()) << december.status();
+  EXPECT_EQ(december->outcome, rules::Eligibility::kNotEligible);
+  EXPECT_EQ(december->conditions[0].outcome, rules::ConditionOutcome::kFailed);
+  EXPECT_EQ(december->parameters[0].from, "2026-12-01");
+  EXPECT_NE(december->parameters[0].sentence.find("泉政文〔2026〕9号"), std::string::npos);
+  auto listed = [&](const MatchResult& m) {
+    for (const auto& e : m.eligible) {
+      if (e.policy.id == *id) return "eligible";
+    }
+    for (const auto& n : m.near) {
+      if (n.policy.id == *id) return "near";
+    }
+    return "other";
+  };
+  auto before =
+      matching_->Match(Enterprise(kJinjiang), kJinjiang, core::Date::FromYmd(2026, 11, 30));
+  auto after =
+      matching_->Match(Enterprise(kJinjiang), kJinjiang, core::Date::FromYmd(2026, 12, 15));
+  ASSERT_TRUE(before.ok() && after.ok());
+  EXPECT_STREQ(listed(*before), "eligible");
+  EXPECT_STREQ(listed(*after), "near");
 }
 
 }  // namespace

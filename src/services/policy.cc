@@ -1,5 +1,7 @@
 #include "services/policy.h"
 
+#include <set>
+
 #include "core/text.h"
 #include "core/date.h"
 #include "core/region.h"
@@ -17,6 +19,9 @@ constexpr size_t kLongTextMax = 5000;       // summary, beneficiaries
 constexpr size_t kGuideMax = 20000;
 constexpr size_t kRuleMax = 10000;          // bytes; the rule engine has its own, finer limits
 constexpr size_t kListMax = 50;             // basis entries, materials, steps, industries
+constexpr size_t kParametersMax = 30;      // named numbers of one policy
+constexpr size_t kParameterValuesMax = 20;  // dated values of one parameter
+constexpr size_t kCodeMax = 64;             // bytes of a parameter code
 constexpr int kMaterialMaxMb = 100;
 constexpr int kStepDaysMax = 365;
 
@@ -92,6 +97,18 @@ absl::Status CheckRange(const std::string& field, const DateRange& range) {
     }
   }
   return absl::OkStatus();
+}
+
+// An identifier a rule can write: [A-Za-z_][A-Za-z0-9_]*, at most kCodeMax bytes. Reserved
+// words and codes of fields are refused by the rule engine's schema (the RuleValidator).
+bool IsCode(std::string_view s) {
+  if (s.empty() || s.size() > kCodeMax) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+    if (!letter && !(i > 0 && c >= '0' && c <= '9')) return false;
+  }
+  return true;
 }
 
 bool ValidIndustryPrefix(std::string_view s) {
@@ -220,7 +237,63 @@ absl::StatusOr<PolicyBody> PolicyBodyFromJson(const json& j) {
   ASSIGN_OR_RETURN(std::optional<DateRange> effective, GetRange(j, "effective"));
   if (!effective) return Bad("effective", "必填：有效期 {\"from\",\"to\"}", "is required");
   b.effective = *effective;
+  ASSIGN_OR_RETURN(b.parameters, PolicyParametersFromJson(j, "parameters"));
   return b;
+}
+
+absl::StatusOr<std::vector<PolicyParameter>> PolicyParametersFromJson(const json& j,
+                                                                      const std::string& path) {
+  std::vector<PolicyParameter> out;
+  ASSIGN_OR_RETURN(const json* list, GetArray(j, "parameters", path));
+  if (list == nullptr) return out;
+  for (size_t i = 0; i < list->size(); ++i) {
+    std::string at = path + "[" + std::to_string(i) + "]";
+    const json& item = (*list)[i];
+    if (!item.is_object()) return Bad(at, "应为对象", "must be an object");
+    PolicyParameter p;
+    ASSIGN_OR_RETURN(p.code, GetString(item, "code", at + ".code", true));
+    ASSIGN_OR_RETURN(p.label, GetString(item, "label", at + ".label", true));
+    ASSIGN_OR_RETURN(p.unit, GetString(item, "unit", at + ".unit", false));
+    ASSIGN_OR_RETURN(std::string type, GetString(item, "type", at + ".type", false));
+    if (!type.empty()) p.type = type;
+    ASSIGN_OR_RETURN(const json* versions, GetArray(item, "versions", at + ".versions"));
+    if (versions == nullptr) return Bad(at + ".versions", "必填：至少一个取值", "is required");
+    for (size_t v = 0; v < versions->size(); ++v) {
+      std::string vat = at + ".versions[" + std::to_string(v) + "]";
+      const json& entry = (*versions)[v];
+      if (!entry.is_object()) return Bad(vat, "应为对象", "must be an object");
+      ParameterValue value;
+      ASSIGN_OR_RETURN(value.from, GetString(entry, "from", vat + ".from", true));
+      // A value is best written as a string ("0.10"): a JSON number is taken as written by the
+      // JSON library, which keeps at most 17 significant digits.
+      auto raw = entry.find("value");
+      if (raw == entry.end() || raw->is_null()) return Bad(vat + ".value", "必填", "is required");
+      if (raw->is_string()) {
+        value.value = raw->get<std::string>();
+      } else if (raw->is_number() || raw->is_boolean()) {
+        value.value = raw->dump();
+      } else {
+        return Bad(vat + ".value", "应为字符串、数字或 true/false", "must be a string, number or bool");
+      }
+      ASSIGN_OR_RETURN(value.basis, GetString(entry, "basis", vat + ".basis", true));
+      p.versions.push_back(std::move(value));
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+json PolicyParametersToJson(const std::vector<PolicyParameter>& parameters) {
+  json out = json::array();
+  for (const PolicyParameter& p : parameters) {
+    json versions = json::array();
+    for (const ParameterValue& v : p.versions) {
+      versions.push_back({{"from", v.from}, {"value", v.value}, {"basis", v.basis}});
+    }
+    out.push_back({{"code", p.code}, {"label", p.label}, {"unit", p.unit}, {"type", p.type},
+                   {"versions", versions}});
+  }
+  return out;
 }
 
 json PolicyBodyToJson(const PolicyBody& b) {
@@ -259,7 +332,51 @@ json PolicyBodyToJson(const PolicyBody& b) {
       {"fund_source", b.fund_source},
       {"window", b.window ? range(*b.window) : json(nullptr)},
       {"effective", range(b.effective)},
+      {"parameters", PolicyParametersToJson(b.parameters)},
   };
+}
+
+absl::Status ValidatePolicyParameters(const std::vector<PolicyParameter>& parameters) {
+  if (parameters.size() > kParametersMax) {
+    return Bad("parameters", "最多 " + std::to_string(kParametersMax) + " 个参数",
+               "too many parameters");
+  }
+  std::set<std::string, std::less<>> codes;
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    const PolicyParameter& p = parameters[i];
+    std::string at = "parameters[" + std::to_string(i) + "]";
+    if (!IsCode(p.code)) {
+      return Bad(at + ".code", "参数代码“" + p.code + "”无效：须以英文字母或下划线开头，由字母、数字、下划线组成，不超过 64 个字符",
+                 "must be an identifier of at most 64 characters");
+    }
+    if (!codes.insert(p.code).second) {
+      return Bad(at + ".code", "参数代码“" + p.code + "”重复", "is used twice");
+    }
+    RETURN_IF_ERROR(CheckText(at + ".label", p.label, kShortTextMax, true));
+    RETURN_IF_ERROR(CheckText(at + ".unit", p.unit, 20, false));
+    if (p.type != "decimal" && p.type != "int" && p.type != "bool" && p.type != "string" &&
+        p.type != "date") {
+      return Bad(at + ".type", "应为 decimal（数值）、int（整数）、bool（是否）、string（文本）或 date（日期）",
+                 "must be decimal, int, bool, string or date");
+    }
+    if (p.versions.empty()) return Bad(at + ".versions", "至少一个取值", "needs a value");
+    if (p.versions.size() > kParameterValuesMax) {
+      return Bad(at + ".versions", "最多 " + std::to_string(kParameterValuesMax) + " 个取值",
+                 "too many values");
+    }
+    for (size_t v = 0; v < p.versions.size(); ++v) {
+      const ParameterValue& value = p.versions[v];
+      std::string vat = at + ".versions[" + std::to_string(v) + "]";
+      RETURN_IF_ERROR(CheckDate(vat + ".from", value.from));
+      if (v > 0 && value.from <= p.versions[v - 1].from) {
+        return Bad(vat + ".from", "生效日期应晚于上一个取值的生效日期（" + p.versions[v - 1].from + "）",
+                   "must be later than the previous value's date");
+      }
+      RETURN_IF_ERROR(CheckText(vat + ".value", value.value, kShortTextMax, true));
+      RETURN_IF_ERROR(CheckText(vat + ".basis", value.basis, kShortTextMax, true));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ValidatePolicyBody(const PolicyBody& b, const RuleValidator& rules) {
@@ -343,18 +460,17 @@ absl::Status ValidatePolicyBody(const PolicyBody& b, const RuleValidator& rules)
   if (b.window) {
     RETURN_IF_ERROR(CheckRange("window", *b.window));
   }
-  if (rules) {
-    std::string issue = rules(b.eligibility, /*is_award=*/false);
-    if (!issue.empty()) {
-      return InvalidField("policy.rule", "eligibility", "申报条件规则有误：" + issue,
-                          "eligibility rule: " + issue);
-    }
-    issue = rules(b.award, /*is_award=*/true);
-    if (!issue.empty()) {
-      return InvalidField("policy.rule", "award", "奖补标准公式有误：" + issue,
-                          "award formula: " + issue);
+  RETURN_IF_ERROR(ValidatePolicyParameters(b.parameters));
+  for (size_t i = 0; i < b.parameters.size(); ++i) {
+    // A rule evaluated while the policy is in force must find every parameter's value.
+    const std::string& first = b.parameters[i].versions.front().from;
+    if (first > b.effective.from) {
+      return Bad("parameters[" + std::to_string(i) + "].versions[0].from",
+                 "最早的取值应在政策生效之日（" + b.effective.from + "）或之前生效",
+                 "the first value must be in force when the policy takes effect");
     }
   }
+  if (rules) RETURN_IF_ERROR(rules(b));
   return absl::OkStatus();
 }
 

@@ -37,6 +37,25 @@ struct DateRange {
   std::string to;    // YYYY-MM-DD, "" = open-ended
 };
 
+// One value of a policy parameter: in force from `from` until the next value's date, with the
+// legal basis that set it (文号 and article).
+struct ParameterValue {
+  std::string from;   // YYYY-MM-DD
+  std::string value;  // as written: "0.10", "20000000", "true", "2025-01-01", "高新技术企业"
+  std::string basis;  // e.g. 闽政〔2023〕12号 第三条
+};
+
+// A policy's named number (DESIGN.md §4): a rate, threshold or cap its rules write by code
+// (`rd_expense * rate_rd`) and whose value on the evaluation's as-of date is the one in force.
+// Changing a rate is then a new dated value with its own basis, not a new rule text.
+struct PolicyParameter {
+  std::string code;   // an identifier the rules use: rate_rd
+  std::string label;  // what people read: 研发费用补助比例
+  std::string unit;   // 元, 人, or empty
+  std::string type = "decimal";  // decimal, int, bool, string, date
+  std::vector<ParameterValue> versions;  // ordered by `from`, strictly increasing
+};
+
 struct PolicyBody {
   std::string title;
   std::string level;       // city, county
@@ -59,6 +78,7 @@ struct PolicyBody {
   std::string fund_source;
   std::optional<DateRange> window;  // application window (apply mode)
   DateRange effective;
+  std::vector<PolicyParameter> parameters;  // named numbers the rules use; may be empty
 };
 
 // Reads a body from the API's JSON; the first wrong element is reported with its field path
@@ -66,13 +86,25 @@ struct PolicyBody {
 absl::StatusOr<PolicyBody> PolicyBodyFromJson(const nlohmann::json& j);
 nlohmann::json PolicyBodyToJson(const PolicyBody& body);
 
-// Checks a rule text; returns "" when it is valid, else a message naming line and column.
-// Injected so that the catalog validates rules with the rule engine (src/rules) when it is wired.
-using RuleValidator =
-    std::function<std::string(std::string_view source, bool is_award)>;
+// The `parameters` array of a body (or of a rule check or simulation request), at `path`
+// ("parameters"); a missing or null array is empty. Errors as PolicyBodyFromJson.
+absl::StatusOr<std::vector<PolicyParameter>> PolicyParametersFromJson(const nlohmann::json& j,
+                                                                      const std::string& path);
+nlohmann::json PolicyParametersToJson(const std::vector<PolicyParameter>& parameters);
 
-// Checks every element that needs no database: lengths, enums, dates, money, formats, rules (with
-// `rules` when set). Department existence is checked by the catalog.
+// Checks a policy's parameters and rules with the rule engine: OK, or the first problem as
+// InvalidArgument naming its field ("eligibility", "award", "parameters[1].versions[0].value").
+// Injected (services/rule_check.h makes one over the stored field schema), so that this file
+// needs no rule engine.
+using RuleValidator = std::function<absl::Status(const PolicyBody& body)>;
+
+// Checks what of `parameters` needs no field schema: codes are identifiers and unique, labels,
+// types, at least one value, dates valid and strictly increasing, every value with its basis.
+// Errors name the path under "parameters".
+absl::Status ValidatePolicyParameters(const std::vector<PolicyParameter>& parameters);
+
+// Checks every element that needs no database: lengths, enums, dates, money, formats,
+// parameters, rules (with `rules` when set). Department existence is checked by the catalog.
 absl::Status ValidatePolicyBody(const PolicyBody& body, const RuleValidator& rules);
 
 // True when a policy for `policy_industries` applies to an enterprise of `industry`.

@@ -273,15 +273,19 @@ std::vector<CompiledPolicy> CompileAll(const std::vector<ScreenPolicy>& policies
   std::vector<CompiledPolicy> compiled;
   for (size_t i = 0; i < policies.size(); ++i) {
     const ScreenPolicy& p = policies[i];
+    std::shared_ptr<const rules::Schema> schema = p.schema ? p.schema : table.schema();
+    if (!schema->SameFields(*table.schema())) {
+      result->policy_errors.push_back({p.id, "the policy's schema has other fields than the table"});
+      continue;
+    }
     rules::CompileResult eligibility =
-        rules::Compile(p.eligibility, table.schema(), rules::ResultKind::kBool);
+        rules::Compile(p.eligibility, schema, rules::ResultKind::kBool);
     if (!eligibility.ok()) {
       result->policy_errors.push_back(
           {p.id, "eligibility " + rules::FormatIssue(eligibility.issues[0])});
       continue;
     }
-    rules::CompileResult award =
-        rules::Compile(p.award, table.schema(), rules::ResultKind::kDecimal);
+    rules::CompileResult award = rules::Compile(p.award, schema, rules::ResultKind::kDecimal);
     if (!award.ok()) {
       result->policy_errors.push_back({p.id, "award " + rules::FormatIssue(award.issues[0])});
       continue;
@@ -465,7 +469,8 @@ absl::StatusOr<std::vector<ScreenPolicy>> LoadScreenPolicies(std::string_view js
     if (!seen.emplace(id, i).second) {
       return PoliciesError(who + " 的 “id” 与前面的政策重复", "duplicate policy id " + id);
     }
-    policies.push_back(ScreenPolicy{std::move(id), std::move(eligibility), std::move(award), {}});
+    policies.push_back(
+        ScreenPolicy{std::move(id), std::move(eligibility), std::move(award), {}, nullptr});
   }
   return policies;
 }

@@ -37,6 +37,9 @@ struct ScreenPolicy {
   std::string eligibility;         // a boolean rule over the enterprise columns
   std::string award;               // a decimal formula in yuan
   std::optional<core::Money> cap;  // the per-enterprise cap, if any
+  // What the rules are compiled against: null for the table's schema, else a schema with the
+  // table's fields and the policy's parameters (rule_check.h: PolicySchema).
+  std::shared_ptr<const rules::Schema> schema;
 };
 
 // Parses policies.json (DATASET.md): an array of objects, of which `id`, `eligibility` and

@@ -41,18 +41,6 @@ std::string_view ScaleName(std::string_view scale) {
   return "未知规模";
 }
 
-// The first issue of a rule, as the request's error on `field`.
-absl::Status RuleError(const RuleChecker& checker, std::string_view field, std::string_view text,
-                       bool is_award) {
-  std::vector<RuleIssue> issues = checker.Check(text, is_award);
-  if (issues.empty()) return absl::OkStatus();
-  const RuleIssue& i = issues.front();
-  return InvalidField("simulate.rule", field,
-                      absl::StrCat(field == "eligibility" ? "申报条件" : "奖补标准", "第 ", i.line,
-                                   " 行第 ", i.column, " 列：", i.message_zh),
-                      absl::StrCat(std::string(field), " ", i.line, ":", i.column, ": ", i.message_en));
-}
-
 // Sums of one breakdown, keyed by group.
 class Groups {
  public:
@@ -211,8 +199,30 @@ absl::StatusOr<SimulationBudget> Budget(store::Store& store, const core::Clock& 
   return budget;
 }
 
-ScreenPolicy ToScreenPolicy(std::string_view id, const PolicyBody& body) {
-  return ScreenPolicy{std::string(id), body.eligibility, body.award, body.award_cap};
+// `body` to screen over `fields` (the snapshot table's schema) with its parameters.
+absl::StatusOr<ScreenPolicy> ToScreenPolicy(std::string_view id, const PolicyBody& body,
+                                            const std::shared_ptr<const rules::Schema>& fields) {
+  ASSIGN_OR_RETURN(std::shared_ptr<const rules::Schema> schema,
+                   PolicySchema(fields, body.parameters));
+  return ScreenPolicy{std::string(id), body.eligibility, body.award, body.award_cap,
+                      std::move(schema)};
+}
+
+// `body` with the request's what-if changes.
+PolicyBody WhatIf(PolicyBody body, const SimulationRequest& request) {
+  if (request.eligibility) body.eligibility = *request.eligibility;
+  if (request.award) body.award = *request.award;
+  if (request.replace_cap) body.award_cap = request.cap;
+  for (const PolicyParameter& changed : request.parameters) {
+    auto same = std::find_if(body.parameters.begin(), body.parameters.end(),
+                             [&](const PolicyParameter& p) { return p.code == changed.code; });
+    if (same != body.parameters.end()) {
+      *same = changed;
+    } else {
+      body.parameters.push_back(changed);
+    }
+  }
+  return body;
 }
 
 }  // namespace
@@ -230,11 +240,9 @@ absl::StatusOr<SimulationResult> SimulationService::Simulate(const Actor& actor,
   out.policy_id = policy.id;
   out.version = policy.version;
   out.as_of = request.as_of.value_or(core::TodayIn(clock_.Now()));
-  PolicyBody body = policy.body;
-  if (request.eligibility) body.eligibility = *request.eligibility;
-  if (request.award) body.award = *request.award;
-  if (request.replace_cap) body.award_cap = request.cap;
-  out.what_if = request.eligibility || request.award || request.replace_cap;
+  PolicyBody body = WhatIf(policy.body, request);
+  out.what_if = request.eligibility || request.award || request.replace_cap ||
+                !request.parameters.empty();
 
   std::vector<FieldDef> fields;
   RETURN_IF_ERROR(store_.InTx(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
@@ -242,8 +250,13 @@ absl::StatusOr<SimulationResult> SimulationService::Simulate(const Actor& actor,
     return absl::OkStatus();
   }));
   ASSIGN_OR_RETURN(std::shared_ptr<const RuleChecker> checker, RuleChecker::Make(fields));
-  RETURN_IF_ERROR(RuleError(*checker, "eligibility", body.eligibility, /*is_award=*/false));
-  RETURN_IF_ERROR(RuleError(*checker, "award", body.award, /*is_award=*/true));
+  const std::shared_ptr<const rules::Schema>& schema = checker->schema();
+  // The changed parameters are checked alone first, so that an error names the request's entry.
+  RETURN_IF_ERROR(PolicySchema(schema, request.parameters).status());
+  ASSIGN_OR_RETURN(ScreenPolicy simulated, ToScreenPolicy(kSimulated, body, schema));
+  RETURN_IF_ERROR(
+      FirstRuleIssue(*checker, "simulate.rule", "eligibility", body.eligibility, simulated.schema));
+  RETURN_IF_ERROR(FirstRuleIssue(*checker, "simulate.rule", "award", body.award, simulated.schema));
 
   std::optional<PolicyBody> baseline;
   if (request.compare_version) {
@@ -252,7 +265,6 @@ absl::StatusOr<SimulationResult> SimulationService::Simulate(const Actor& actor,
     baseline = std::move(record.body);
   }
 
-  ASSIGN_OR_RETURN(std::shared_ptr<const rules::Schema> schema, RulesSchema(fields));
   SnapshotOptions scope;
   scope.region = body.level == "county" ? body.region : "";
   scope.industries = body.industries;
@@ -262,7 +274,7 @@ absl::StatusOr<SimulationResult> SimulationService::Simulate(const Actor& actor,
   out.enterprises = static_cast<int64_t>(snapshot.usccs.size());
 
   EnterpriseTable table = EnterpriseTable::FromSnapshot(snapshot.table, snapshot.usccs);
-  ScreenResult screened = Screen({ToScreenPolicy(kSimulated, body)}, table, out.as_of, threads_);
+  ScreenResult screened = Screen({std::move(simulated)}, table, out.as_of, threads_);
   RETURN_IF_ERROR(Summarize(screened, kSimulated, snapshot, &out));
   out.cannot_determine = screened.cannot_determine;
   out.errors = screened.errors;
@@ -282,7 +294,12 @@ absl::StatusOr<SimulationResult> SimulationService::Simulate(const Actor& actor,
   if (baseline) {
     // The baseline is screened on the same snapshot, over its own county and industries only if
     // they are the simulated version's: a diff compares rules, not scopes.
-    ScreenResult base = Screen({ToScreenPolicy(kBaseline, *baseline)}, table, out.as_of, threads_);
+    absl::StatusOr<ScreenPolicy> base_policy = ToScreenPolicy(kBaseline, *baseline, schema);
+    if (!base_policy.ok()) {
+      return InvalidField("simulate.rule", "compare_version",
+                          "对比版本的参数无效：" + std::string(base_policy.status().message()));
+    }
+    ScreenResult base = Screen({*std::move(base_policy)}, table, out.as_of, threads_);
     if (!base.policy_errors.empty()) {
       return InvalidField("simulate.rule", "compare_version",
                           "对比版本的规则无法编译：" + base.policy_errors[0].message);

@@ -18,6 +18,7 @@
 #include "core/money.h"
 #include "core/status.h"
 #include "services/actor.h"
+#include "services/policy.h"
 #include "store/store.h"
 
 namespace zhida::services {
@@ -30,6 +31,9 @@ struct SimulationRequest {
   std::optional<std::string> award;
   bool replace_cap = false;            // when true, `cap` replaces the version's cap
   std::optional<core::Money> cap;      // none: no cap
+  // Changed parameters (a new rate, a new value from a date): each replaces the version's
+  // parameter with the same code, or is added when the version has none of that code.
+  std::vector<PolicyParameter> parameters;
   std::optional<int> compare_version;  // the baseline of the diff; none: no diff
   std::optional<core::Date> as_of;     // default: today (China time)
   int64_t snapshot_batch_id = 0;       // 0: the newest facts; else repeat an earlier run

@@ -170,6 +170,58 @@ TEST_F(SimulationTest, WhatIfRulesAndCapAndTheDiffAgainstAVersion) {
   EXPECT_EQ(ErrorField(bad.status()), "eligibility");
 }
 
+// A policy's parameters: the value in force on the as-of date is screened, and a changed
+// parameter (what-if) is screened in its place — each equal to the oracle with the value written
+// into the rule.
+TEST_F(SimulationTest, ParametersByDateAndWhatIfParameters) {
+  json body = Body("350500", "revenue >= floor && !dishonest",
+                   "min(round(revenue * rate, 2), 300000.00)");
+  body["parameters"] = json::parse(R"([
+    {"code": "floor", "label": "营业收入门槛", "unit": "元",
+     "versions": [{"from": "2026-01-01", "value": "5000000.00", "basis": "泉政文〔2026〕1号"}]},
+    {"code": "rate", "label": "奖励比例",
+     "versions": [{"from": "2026-01-01", "value": "0.01", "basis": "泉政文〔2026〕1号"},
+                  {"from": "2026-12-01", "value": "0.02", "basis": "泉政文〔2026〕9号"}]}])");
+  auto parsed = PolicyBodyFromJson(body);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  auto id = catalog_->Create(Actor::System(), *parsed);
+  ASSERT_TRUE(id.ok()) << id.status();
+  SimulationService simulation(*env_->store, env_->clock, 2);
+  SimulationRequest request;
+  request.policy_id = *id;
+  auto november = simulation.Simulate(Actor::System(), request);
+  ASSERT_TRUE(november.ok()) << november.status();
+  Count one_percent = Oracle(kRule, kAward, "250000.00");
+  ASSERT_GT(one_percent.eligible, 0);
+  EXPECT_EQ(november->eligible, one_percent.eligible);
+  EXPECT_EQ(november->cost.fen(), one_percent.cost_fen);
+  EXPECT_FALSE(november->what_if);
+
+  request.as_of = core::Date::FromYmd(2026, 12, 15);
+  auto december = simulation.Simulate(Actor::System(), request);
+  ASSERT_TRUE(december.ok()) << december.status();
+  Count two_percent = Oracle(kRule, "min(round(revenue * 0.02, 2), 300000.00)", "250000.00");
+  EXPECT_EQ(december->cost.fen(), two_percent.cost_fen);
+  EXPECT_GT(december->cost.fen(), november->cost.fen());
+
+  // What if the floor were 300 万元 (from the start): replaced by code, the rate kept.
+  request.as_of.reset();
+  request.parameters = {PolicyParameter{"floor", "营业收入门槛", "元", "decimal",
+                                        {{"2026-01-01", "3000000.00", "试算"}}}};
+  auto lower = simulation.Simulate(Actor::System(), request);
+  ASSERT_TRUE(lower.ok()) << lower.status();
+  EXPECT_TRUE(lower->what_if);
+  Count wider = Oracle("revenue >= 3000000.00 && !dishonest", kAward, "250000.00");
+  EXPECT_EQ(lower->eligible, wider.eligible);
+  EXPECT_EQ(lower->cost.fen(), wider.cost_fen);
+  EXPECT_GT(wider.eligible, one_percent.eligible);
+
+  // A changed parameter that is wrong is refused on the request's own path.
+  request.parameters[0].versions[0].value = "三百万";
+  auto bad = simulation.Simulate(Actor::System(), request);
+  EXPECT_EQ(ErrorField(bad.status()), "parameters[0].versions[0].value") << bad.status();
+}
+
 TEST_F(SimulationTest, CountyScopeSnapshotsAndWhoMaySimulate) {
   const int64_t county = AddPolicy("350582", kRule, kAward);
   SimulationService simulation(*env_->store, env_->clock, 1);

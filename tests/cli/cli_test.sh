@@ -72,6 +72,20 @@ check "screen the bench sample" exit_is 0 "$zhida" screen --enterprises "$sample
 check "…byte-identical to the expected result" cmp "$dir/screen.csv" "$sample/expected.csv"
 check "…and reports its counts" contains "$dir/err" "符合 13157"
 
+cat > "$dir/params.json" <<'JSON'
+[{"code": "rate_rd", "label": "研发经费增加额奖补比例", "type": "decimal",
+  "versions": [{"from": "2025-10-01", "value": "0.06", "basis": "闽政办〔2025〕若干措施 第一条"},
+               {"from": "2026-07-01", "value": "0.08", "basis": "试算"}]}]
+JSON
+sed 's/"rate_rd"/"revenue"/' "$dir/params.json" > "$dir/clash.json"
+check "rules check with a draft's parameters" exit_is 0 "$zhida" rules check --db "$db" --kind award --parameters "$dir/params.json" "rd_expense * rate_rd"
+check "…and without them the name is unknown" exit_is 1 "$zhida" rules check --db "$db" --kind award "rd_expense * rate_rd"
+check "…at its column" contains "$dir/err" "第 1 行第 14 列"
+check "a parameter named like a field is refused" exit_is 1 "$zhida" rules check --db "$db" --parameters "$dir/clash.json" "revenue > 1"
+check "…naming its path" contains "$dir/err" "parameters[0].code"
+check "simulate with a changed parameter" exit_is 0 "$zhida" simulate --db "$db" --policy 1 --as-of 2026-11-30 --parameters "$dir/params.json"
+check "…is marked as a what-if" contains "$dir/out" "试算修改"
+
 cp "$db" "$dir/newer.db"
 sqlite3 "$dir/newer.db" "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', '2030-01-01T00:00:00Z')"
 check "a newer schema is refused" exit_is 1 "$zhida" migrate --db "$dir/newer.db"

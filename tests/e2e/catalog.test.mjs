@@ -196,6 +196,27 @@ test('catalog: search 研发, open a policy, see its conditions and basis', asyn
   assert.deepEqual(problems, []);
 });
 
+test('a policy with parameters lists each value with its date and basis', async () => {
+  const { page, problems } = await openPage();
+  // The demo's 企业研发经费投入奖补 names its threshold, rate and cap as parameters.
+  const found = await (await fetch(`${BASE}/api/v1/policies?q=${encodeURIComponent('企业研发经费投入奖补')}`)).json();
+  const policy = found.items.find((p) => p.title === '企业研发经费投入奖补');
+  assert.ok(policy, 'the demo has 企业研发经费投入奖补');
+  await page.goto(`${BASE}/policies/${policy.id}`);
+  await page.getByRole('heading', { name: '政策参数', exact: true }).waitFor();
+  const section = page.getByTestId('parameters');
+  const text = await section.innerText();
+  assert.match(text, /研发经费增加额奖补比例/);
+  assert.match(text, /rate_rd/);
+  assert.match(text, /0\.06\s*现行/);
+  assert.match(text, /200 万元/, 'an amount parameter reads in 万元');
+  assert.match(text, /自2025年10月1日起/);
+  assert.match(text, /依据 .*若干措施/);
+  await section.scrollIntoViewIfNeeded();
+  await shot(page, 'detail-parameters');
+  assert.deepEqual(problems, []);
+});
+
 test('catalog at phone width (390×844): search and see results', async () => {
   const { page, problems } = await openPage({
     viewport: { width: 390, height: 844 },

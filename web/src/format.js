@@ -174,3 +174,29 @@ export function telHref(phone) {
   if (!phone) return '';
   return `tel:${String(phone).replace(/[^\d+-]/g, '')}`;
 }
+
+/**
+ * A policy parameter's value as people read it: amounts in 元 as formatAmount
+ * ("2000000.00" → "200 万元"), bools 是/否, dates 2024年1月5日, anything else
+ * as written with its unit ("0.06", "30 人").
+ */
+export function formatParameterValue(value, { unit = '', type = 'decimal' } = {}) {
+  if (value === undefined || value === null || value === '') return '—';
+  const text = String(value);
+  if (type === 'bool') return text === 'true' ? '是' : text === 'false' ? '否' : text;
+  if (type === 'date') return formatDate(text);
+  if (unit === '元' && parseDecimal(text)) return formatAmount(text);
+  return unit ? `${text} ${unit}` : text;
+}
+
+/**
+ * The index of the value in force on `day` ("YYYY-MM-DD") among a parameter's
+ * versions (ordered by `from`): the last one that has started; -1 if none has.
+ */
+export function versionInForce(versions, day) {
+  let found = -1;
+  (versions || []).forEach((v, i) => {
+    if (v && v.from && v.from <= day) found = i;
+  });
+  return found;
+}

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import {
   parseDecimal, formatYuan, formatAmount, formatCap, formatDate, formatRange,
   formatDateTime, todayInBeijing, inRange, formatBasis, paragraphs, highlight, telHref,
+  formatParameterValue, versionInForce,
 } from './format.js';
 
 test('parseDecimal accepts decimal strings only', () => {
@@ -83,4 +84,19 @@ test('highlight splits text around matches without HTML', () => {
   assert.deepEqual(highlight('a(b)c', '(b)'), [
     { text: 'a', hit: false }, { text: '(b)', hit: true }, { text: 'c', hit: false },
   ]);
+});
+
+test('policy parameters: values by unit and type, and the value in force on a day', () => {
+  assert.equal(formatParameterValue('2000000.00', { unit: '元' }), '200 万元');
+  assert.equal(formatParameterValue('0.06'), '0.06');
+  assert.equal(formatParameterValue('30', { unit: '人', type: 'int' }), '30 人');
+  assert.equal(formatParameterValue('true', { type: 'bool' }), '是');
+  assert.equal(formatParameterValue('2025-10-01', { type: 'date' }), '2025年10月1日');
+  assert.equal(formatParameterValue(''), '—');
+  const versions = [{ from: '2024-01-01', value: '0.10' }, { from: '2026-07-01', value: '0.12' }];
+  assert.equal(versionInForce(versions, '2023-12-31'), -1);
+  assert.equal(versionInForce(versions, '2024-01-01'), 0);
+  assert.equal(versionInForce(versions, '2026-06-30'), 0);
+  assert.equal(versionInForce(versions, '2026-07-01'), 1);
+  assert.equal(versionInForce(undefined, '2026-07-01'), -1);
 });

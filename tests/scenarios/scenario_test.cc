@@ -56,6 +56,8 @@ Outcome Classify(const Value& eligibility, const Value& award) {
         o.missing = award.unknown_value().fields;
       } else if (award.is_decimal()) {
         o.award = award.decimal_value().ToString();
+      } else if (award.is_error()) {
+        o.award = "error:" + award.error_value().code;
       } else {
         o.award = award.DebugString();
       }
@@ -87,9 +89,36 @@ std::shared_ptr<const Program> CompileOrFail(const std::string& text,
   return r.program;
 }
 
-void RunFile(const std::filesystem::path& path, const std::shared_ptr<const Schema>& schema) {
+// `fields` extended with the policy's `parameters:` (the catalog's form: code, label, unit, type,
+// versions of from / value / basis), as the catalog's PolicySchema does; `fields` when none.
+std::shared_ptr<const Schema> PolicySchema(const std::shared_ptr<const Schema>& fields,
+                                           const YAML::Node& parameters, const std::string& file) {
+  if (!parameters) return fields;
+  std::shared_ptr<Schema> schema = Schema::Extend(fields);
+  for (const YAML::Node& p : parameters) {
+    const std::string code = p["code"].as<std::string>();
+    std::optional<FieldType> type = ParseFieldType(p["type"] ? p["type"].as<std::string>() : "decimal");
+    EXPECT_TRUE(type.has_value()) << file << ": parameter " << code;
+    if (!type) return fields;
+    ParameterDef def{code, p["label"].as<std::string>(), p["unit"] ? p["unit"].as<std::string>() : "",
+                     *type, {}};
+    for (const YAML::Node& v : p["versions"]) {
+      auto from = core::Date::Parse(v["from"].as<std::string>());
+      auto value = ParseFactText(v["value"].as<std::string>(), *type, code);
+      EXPECT_TRUE(from.ok() && value.ok()) << file << ": parameter " << code;
+      if (!from.ok() || !value.ok()) return fields;
+      def.versions.push_back(ParameterVersion{*from, *value, v["basis"].as<std::string>()});
+    }
+    absl::Status added = schema->AddParameter(std::move(def));
+    EXPECT_TRUE(added.ok()) << file << ": " << added;
+  }
+  return schema;
+}
+
+void RunFile(const std::filesystem::path& path, const std::shared_ptr<const Schema>& fields) {
   const std::string file = path.filename().string();
   YAML::Node doc = YAML::LoadFile(path.string());
+  const std::shared_ptr<const Schema> schema = PolicySchema(fields, doc["policy"]["parameters"], file);
   auto eligibility = CompileOrFail(doc["policy"]["eligibility"].as<std::string>(), schema,
                                    ResultKind::kBool, file);
   auto award = CompileOrFail(doc["policy"]["award"].as<std::string>(), schema,
@@ -101,12 +130,14 @@ void RunFile(const std::filesystem::path& path, const std::shared_ptr<const Sche
   if (doc["as_of"]) as_of = *core::Date::Parse(doc["as_of"].as<std::string>());
 
   // Every case is one row of a table for the batch evaluator, and one activation for EvalRow.
+  // A case may have its own `as_of` (a parameter's value changes on a date).
   const YAML::Node cases = doc["scenarios"];
   ASSERT_GT(cases.size(), 0u) << file;
-  ColumnTableBuilder builder(schema);
+  ColumnTableBuilder builder(fields);
   std::vector<Activation> rows;
   for (const YAML::Node& c : cases) {
-    Activation activation(schema, as_of);
+    Activation activation(fields, c["as_of"] ? *core::Date::Parse(c["as_of"].as<std::string>())
+                                             : as_of);
     for (const auto& fact : c["input"]) {
       const std::string code = fact.first.as<std::string>();
       const int field = schema->FieldIndex(code);
@@ -123,19 +154,21 @@ void RunFile(const std::filesystem::path& path, const std::shared_ptr<const Sche
   std::vector<ColumnTableBuilder> parts;
   parts.push_back(std::move(builder));
   const ColumnTable table = ColumnTableBuilder::Concat(std::move(parts));
-  auto batch_eligibility = BatchProgram::Prepare(eligibility, &table, as_of);
-  auto batch_award = BatchProgram::Prepare(award, &table, as_of);
-  BatchScratch eligibility_scratch, award_scratch;
   const int count = static_cast<int>(rows.size());
-  BatchResult decided = EvalBatch(*batch_eligibility, 0, count, nullptr, 0, &eligibility_scratch);
-  AwardBatch awards = ComputeAwardBatch(*batch_award, cap, 0, count, nullptr, 0, &award_scratch);
-
   for (int i = 0; i < count; ++i) {
     const std::string name = file + " / " + cases[i]["name"].as<std::string>();
     const Outcome expected = Expected(cases[i]["output"]);
-    const Outcome row = Classify(EvalRow(*eligibility, rows[static_cast<size_t>(i)]).value,
-                                 ComputeAward(*award, rows[static_cast<size_t>(i)], cap));
+    const Activation& activation = rows[static_cast<size_t>(i)];
+    const Outcome row = Classify(EvalRow(*eligibility, activation).value,
+                                 ComputeAward(*award, activation, cap));
     EXPECT_EQ(row, expected) << name << " (EvalRow)";
+    // The batch evaluator over the whole table on this case's date, read at its row.
+    auto batch_eligibility = BatchProgram::Prepare(eligibility, &table, activation.as_of());
+    auto batch_award = BatchProgram::Prepare(award, &table, activation.as_of());
+    BatchScratch eligibility_scratch, award_scratch;
+    BatchResult decided =
+        EvalBatch(*batch_eligibility, 0, count, nullptr, 0, &eligibility_scratch);
+    AwardBatch awards = ComputeAwardBatch(*batch_award, cap, 0, count, nullptr, 0, &award_scratch);
     const Outcome batch = Classify(decided.Get(i), awards.Get(i));
     EXPECT_EQ(batch, expected) << name << " (EvalBatch)";
   }

@@ -19,6 +19,21 @@ constexpr std::array<bool, 256> MakeStops() {
 }
 constexpr std::array<bool, 256> kStops = MakeStops();
 
+// kStops and the quote: where the scan of an unquoted field pauses.
+constexpr std::array<bool, 256> MakeStopsOrQuote() {
+  std::array<bool, 256> stops = MakeStops();
+  stops[static_cast<unsigned char>('"')] = true;
+  return stops;
+}
+constexpr std::array<bool, 256> kStopsOrQuote = MakeStopsOrQuote();
+
+// The quotes in `s`, counted a byte at a time so that the compiler can vectorize the loop.
+size_t CountQuotes(std::string_view s) {
+  size_t count = 0;
+  for (char c : s) count += c == '"' ? 1 : 0;
+  return count;
+}
+
 // Line breaks in `s`: CRLF counts once, a lone CR or LF once each.
 int CountLineBreaks(std::string_view s) {
   int count = 0;
@@ -73,7 +88,12 @@ bool CsvReader::Next(std::vector<std::string_view>* fields, std::string* error) 
       if (!ReadQuoted(fields, error)) return false;
     } else {
       const size_t start = pos_;
-      while (pos_ < n && !kStops[static_cast<unsigned char>(data[pos_])]) ++pos_;
+      while (true) {
+        while (pos_ < n && !kStopsOrQuote[static_cast<unsigned char>(data[pos_])]) ++pos_;
+        if (pos_ >= n || data[pos_] != '"') break;
+        literal_quote_ = true;  // kept as data
+        ++pos_;
+      }
       fields->emplace_back(data + start, pos_ - start);
     }
     if (pos_ >= n) break;  // the last record has no line break
@@ -134,18 +154,30 @@ bool CsvReader::ReadQuoted(std::vector<std::string_view>* fields, std::string* e
 
 std::vector<CsvPart> SplitCsvRecords(std::string_view utf8_text, size_t parts_max) {
   std::vector<CsvPart> parts;
-  if (parts_max <= 1 || utf8_text.find('"') != std::string_view::npos) {
+  if (parts_max <= 1) {
     parts.push_back(CsvPart{utf8_text, 1});
     return parts;
   }
-  const size_t target = utf8_text.size() / parts_max + 1;
+  const std::string_view bom = "\xEF\xBB\xBF";
+  const size_t n = utf8_text.size();
+  const size_t target = n / parts_max + 1;
   size_t begin = 0;
   int line = 1;
-  while (begin < utf8_text.size()) {
-    size_t cut = utf8_text.size();
-    if (parts.size() + 1 < parts_max && begin + target < utf8_text.size()) {
-      size_t lf = utf8_text.find('\n', begin + target);
-      if (lf != std::string_view::npos) cut = lf + 1;  // after a LF (and so after any CRLF)
+  while (begin < n) {
+    size_t cut = n;
+    if (parts.size() + 1 < parts_max && begin + target < n) {
+      // The first LF at or after begin + target with an even number of quotes before it, and
+      // no byte-order mark after it.
+      bool inside = CountQuotes(utf8_text.substr(begin, target)) % 2 == 1;
+      for (size_t i = begin + target; i < n; ++i) {
+        const char c = utf8_text[i];
+        if (c == '"') {
+          inside = !inside;
+        } else if (c == '\n' && !inside && utf8_text.substr(i + 1, 3) != bom) {
+          cut = i + 1;  // after a LF (and so after any CRLF)
+          break;
+        }
+      }
     }
     std::string_view part = utf8_text.substr(begin, cut - begin);
     parts.push_back(CsvPart{part, line});
@@ -153,6 +185,10 @@ std::vector<CsvPart> SplitCsvRecords(std::string_view utf8_text, size_t parts_ma
     begin = cut;
   }
   return parts;
+}
+
+bool ReadsAsSplit(size_t parts, bool any_error, bool any_literal_quote) {
+  return parts <= 1 || (!any_error && !any_literal_quote);
 }
 
 }  // namespace zhida::core

@@ -44,6 +44,9 @@ class CsvReader {
   int line() const { return record_line_; }
   // The text being read: a field view lies inside it unless it was unescaped.
   std::string_view text() const { return text_; }
+  // True once a record read so far had a quote inside an unquoted field (5"屏, kept as data). Such
+  // a quote does not pair up, so the cuts of SplitCsvRecords after it may be wrong.
+  bool saw_literal_quote() const { return literal_quote_; }
 
  private:
   bool Fail(int line, std::string_view what, std::string* error);
@@ -55,6 +58,7 @@ class CsvReader {
   int line_ = 1;  // the line at pos_
   int record_line_ = 0;
   std::string error_;  // non-empty once failed
+  bool literal_quote_ = false;
   std::string unescaped_;
   // Fields whose text lives in unescaped_: (index in *fields, offset in unescaped_). The views
   // are made after the record is complete, since unescaped_ may reallocate while it grows.
@@ -68,9 +72,20 @@ struct CsvPart {
 };
 
 // Cuts `utf8_text` into at most `parts_max` parts of about equal size, each starting at a record
-// boundary, for reading in parallel (a CsvReader per part, given its first_line). A text with a
-// quote anywhere is returned whole: a line break inside quotes is not a boundary, and telling the
-// two apart needs the reading that the parts are meant to share out.
+// boundary, for reading in parallel (a CsvReader per part, given its first_line).
+//
+// A line break inside quotes is not a boundary. The cuts are made where an even number of quotes
+// precede the line break — right when every quote opens or closes a quoted field or is one of a
+// doubled "" inside it (RFC 4180), with no reading needed. A quote that does not pair up — a
+// literal quote inside an unquoted field (5"屏), or one the reader refuses — may misplace the
+// cuts after it; but the part that holds the first such quote starts right, so its reader
+// reports it: saw_literal_quote(), or an error. A caller seeing either in any part must read the
+// text again as one part (ReadsAsSplit says so). No part starts with a byte-order mark, which a
+// part's reader would skip and the whole text's reader would not.
 std::vector<CsvPart> SplitCsvRecords(std::string_view utf8_text, size_t parts_max);
+
+// Whether the parts of a split were read as the whole text reads: true unless there were several
+// parts and a part's reader failed or saw a literal quote (SplitCsvRecords).
+bool ReadsAsSplit(size_t parts, bool any_error, bool any_literal_quote);
 
 }  // namespace zhida::core

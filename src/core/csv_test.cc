@@ -172,39 +172,93 @@ TEST(CsvTest, RandomRecordsRoundTrip) {
 }
 
 // Reading the parts of SplitCsvRecords one after another gives the records and line numbers of
-// reading the whole text, for any number of parts and any mix of line breaks and empty lines.
+// reading the whole text, for any number of parts and any mix of line breaks, empty lines and
+// quoted fields with commas, line breaks and doubled quotes in them. Where the text has a quote
+// that does not pair up (a literal quote, a malformed field), a part's reader must say so
+// (ReadsAsSplit false) — else the parts must read like the whole.
 TEST(CsvTest, SplitPartsReadLikeTheWhole) {
   const char* env = std::getenv("ZHIDA_SEED");
   const uint64_t seed = env != nullptr ? std::strtoull(env, nullptr, 10) : std::random_device{}();
   std::printf("csv split seed: %llu (ZHIDA_SEED)\n", static_cast<unsigned long long>(seed));
   std::mt19937_64 rng(seed);
-  const std::string pieces[] = {"a", "泉州", ",", "\n", "\r\n", "\r", "\n\n", "12.50"};
-  auto read = [](std::string_view text, int first_line, std::vector<std::pair<int, Record>>* out) {
+  const std::string plain[] = {"a", "泉州", ",", "\n", "\r\n", "\r", "\n\n", "12.50"};
+  const std::string quoted[] = {"\"x,y\"", "\"\"", "\"a\nb\"", "\"\r\n\"", "\"5\"\"屏\"",
+                                "\"\n\n,\"", "\"\xEF\xBB\xBF\""};
+  const std::string odd[] = {"a\"b", "\"open", "\"x\"y", "\"", "\n\xEF\xBB\xBF"};
+  struct Read {
+    std::vector<std::pair<int, Record>> records;
+    std::string error;
+    bool literal = false;
+  };
+  auto read = [](std::string_view text, int first_line, Read* out) {
     CsvReader reader(text, first_line);
     std::vector<std::string_view> fields;
-    std::string error;
-    while (reader.Next(&fields, &error)) out->emplace_back(reader.line(), Record(fields.begin(), fields.end()));
-    return error;
+    while (reader.Next(&fields, &out->error)) {
+      out->records.emplace_back(reader.line(), Record(fields.begin(), fields.end()));
+    }
+    out->literal |= reader.saw_literal_quote();
+    return out->error.empty();
   };
-  for (int round = 0; round < 500; ++round) {
+  int checked_quoted = 0, caught = 0;
+  for (int round = 0; round < 3000; ++round) {
+    // A field that starts with a quote must start a field: quoted pieces follow a comma or a
+    // line break (or start the text), as a writer of CSV puts them.
     std::string text;
     const int len = static_cast<int>(rng() % 60);
-    for (int i = 0; i < len; ++i) text += pieces[rng() % std::size(pieces)];
-    std::vector<std::pair<int, Record>> whole, parted;
-    ASSERT_EQ(read(text, 1, &whole), "");
+    const bool with_odd = round % 3 == 2;
+    for (int i = 0; i < len; ++i) {
+      const int kind = static_cast<int>(rng() % 10);
+      const bool field_start = text.empty() || text.back() == ',' || text.back() == '\n' ||
+                               text.back() == '\r';
+      if (kind < 3 && field_start) {
+        text += quoted[rng() % std::size(quoted)];
+      } else if (kind == 3 && with_odd) {
+        text += odd[rng() % std::size(odd)];
+      } else {
+        text += plain[rng() % std::size(plain)];
+      }
+    }
+    Read whole;
+    const bool whole_ok = read(text, 1, &whole);
     const size_t parts_max = rng() % 6 + 1;
     std::vector<CsvPart> parts = SplitCsvRecords(text, parts_max);
     ASSERT_LE(parts.size(), parts_max);
     std::string joined;
+    Read parted;
+    bool any_error = false;
     for (const CsvPart& part : parts) {
       joined += part.text;
-      ASSERT_EQ(read(part.text, part.first_line, &parted), "");
+      if (part.first_line > 1) ASSERT_NE(part.text.substr(0, 3), "\xEF\xBB\xBF");
+      Read one;
+      any_error |= !read(part.text, part.first_line, &one);
+      parted.records.insert(parted.records.end(), one.records.begin(), one.records.end());
+      parted.literal |= one.literal;
     }
     ASSERT_EQ(joined, text) << "seed " << seed << " round " << round;
-    ASSERT_EQ(parted, whole) << "seed " << seed << " round " << round;
+    if (whole_ok && !whole.literal) {
+      // Every quote pairs up: the cuts are right, and nothing is reported.
+      ASSERT_TRUE(ReadsAsSplit(parts.size(), any_error, parted.literal))
+          << "seed " << seed << " round " << round;
+      ASSERT_EQ(parted.records, whole.records) << "seed " << seed << " round " << round;
+      checked_quoted += text.find('"') != std::string::npos && parts.size() > 1 ? 1 : 0;
+    } else if (ReadsAsSplit(parts.size(), any_error, parted.literal)) {
+      // Not reported: then the parts must have read like the whole after all.
+      ASSERT_EQ(parted.records, whole.records) << "seed " << seed << " round " << round;
+      ASSERT_EQ(any_error, !whole_ok) << "seed " << seed << " round " << round;
+    } else {
+      ++caught;
+    }
   }
-  // A quote anywhere keeps the text whole.
-  EXPECT_EQ(SplitCsvRecords("a\nb\n\"c\nd\"\ne\n", 4).size(), 1u);
+  // The rounds covered both kinds: quoted texts cut into parts, and reported odd quotes.
+  EXPECT_GT(checked_quoted, 100);
+  EXPECT_GT(caught, 50);
+  // A quoted line break is no cut; the quotes before a cut pair up.
+  // (The first cut is looked for from byte 6, inside the quoted field; it comes after it.)
+  std::vector<CsvPart> parts = SplitCsvRecords("a\n\"b\nc\nd\"\ne\nf\n", 3);
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0].text, "a\n\"b\nc\nd\"\n");
+  EXPECT_EQ(parts[1].text, "e\nf\n");
+  EXPECT_EQ(parts[1].first_line, 5);
   EXPECT_EQ(SplitCsvRecords(std::string(300, 'a') + "\n" + std::string(100, 'b') + "\n", 2).size(),
             2u);
 }

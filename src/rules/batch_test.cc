@@ -318,6 +318,45 @@ TEST(ColumnTableTest, CsvCellsEqualParseFactText) {
   }
 }
 
+// A quoted file (names with commas, line breaks and doubled quotes, as spreadsheets write them)
+// reads the same with one thread and with several; so does one with a literal quote in an
+// unquoted cell, which sends the reading back to one reader.
+TEST(ColumnTableTest, QuotedCsvReadsTheSameWithAnyThreads) {
+  auto schema = testing::DifferentialSchema();
+  for (const bool literal : {false, true}) {
+    std::string csv = "uscc,name,revenue\n";
+    for (int i = 0; i < 3000; ++i) {
+      std::string name = absl::StrCat("泉州", i, "有限公司");
+      if (i % 3 == 0) name = absl::StrCat("\"", name, "，晋江分公司, 二部\"");
+      if (i % 7 == 0) name = absl::StrCat("\"", i, "号\n\"\"鞋业\"\"\"");
+      if (literal && i == 2500) name = "5\"屏显示器厂";
+      absl::StrAppend(&csv, i % 5 == 0 ? absl::StrCat("\"U", i, "\"") : absl::StrCat("U", i), ",",
+                      name, ",", i, ".25", i % 11 == 0 ? "\r\n" : "\n");
+    }
+    std::vector<ColumnTable> tables;
+    for (int threads : {1, 4}) {
+      CsvTableOptions options;
+      options.threads = threads;
+      options.key_column = "uscc";
+      absl::StatusOr<ColumnTable> table = ColumnTableFromCsv(csv, schema, options);
+      ASSERT_TRUE(table.ok()) << table.status() << " threads " << threads;
+      ASSERT_EQ(table->rows(), 3000);
+      tables.push_back(*std::move(table));
+    }
+    for (const char* code : {"uscc", "name", "revenue"}) {
+      const int field = schema->FieldIndex(code);
+      for (std::int64_t r = 0; r < 3000; ++r) {
+        ASSERT_EQ(tables[0].CellValue(field, r).DebugString(),
+                  tables[1].CellValue(field, r).DebugString())
+            << code << " row " << r << " literal " << literal;
+      }
+    }
+    EXPECT_EQ(tables[1].CellValue(schema->FieldIndex("name"), 7).DebugString(),
+              "\"7号\n\\\"鞋业\\\"\"");  // DebugString escapes the quotes
+    EXPECT_EQ(tables[1].CellValue(schema->FieldIndex("uscc"), 10).DebugString(), "\"U10\"");
+  }
+}
+
 // An error names the line of the first bad record of the file, whatever the threads.
 TEST(ColumnTableTest, CsvErrorNamesTheLineWithAnyThreads) {
   auto schema = testing::DifferentialSchema();

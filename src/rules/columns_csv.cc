@@ -133,23 +133,6 @@ absl::StatusOr<ColumnTable> ReadByOneReader(core::CsvReader* reader, const Heade
   return ColumnTableBuilder::Concat(std::move(one));
 }
 
-// Cuts `body` (whole records, no quotes) into about `parts` pieces at line breaks.
-std::vector<std::string_view> SplitAtLines(std::string_view body, int parts) {
-  std::vector<std::string_view> out;
-  std::size_t begin = 0;
-  for (int p = 1; p <= parts && begin < body.size(); ++p) {
-    std::size_t end = body.size();
-    if (p < parts) {
-      const std::size_t target = body.size() * static_cast<std::size_t>(p) / parts;
-      const std::size_t lf = body.find('\n', std::max(target, begin));
-      end = lf == std::string_view::npos ? body.size() : lf + 1;
-    }
-    out.push_back(body.substr(begin, end - begin));
-    begin = end;
-  }
-  return out;
-}
-
 }  // namespace
 
 absl::StatusOr<ColumnTable> ColumnTableFromCsv(std::string_view csv_text,
@@ -157,24 +140,23 @@ absl::StatusOr<ColumnTable> ColumnTableFromCsv(std::string_view csv_text,
                                                const CsvTableOptions& options) {
   core::CsvReader reader(csv_text);
   ASSIGN_OR_RETURN(Header header, ReadHeader(&reader, *schema, options));
-  const bool quoted = std::memchr(csv_text.data(), '"', csv_text.size()) != nullptr;
+  // The body starts after the header's line break — unless that break is inside quotes (an odd
+  // number of quotes before it) or the header ended earlier at a lone CR: then one reader reads
+  // on from the header.
   const std::size_t header_end = csv_text.find('\n');
-  // A lone CR ends the header before the first LF: the parts would start one record late.
-  const bool lone_cr = header_end != std::string_view::npos &&
-                       csv_text.substr(0, header_end).find('\r') < header_end - 1;
-  if (quoted || lone_cr || header_end == std::string_view::npos) {
+  const std::string_view header_text = csv_text.substr(0, header_end);
+  if (header_end == std::string_view::npos || reader.saw_literal_quote() ||
+      std::count(header_text.begin(), header_text.end(), '"') % 2 != 0 ||
+      header_text.find('\r') < header_end - 1) {
     return ReadByOneReader(&reader, header, schema, options);
   }
-  const std::vector<std::string_view> parts =
-      SplitAtLines(csv_text.substr(header_end + 1), std::max(options.threads, 1));
-  for (std::string_view part : parts) {
-    // A part reader would skip a byte-order mark at its start; the file's reader would not.
-    if (part.substr(0, 3) == "\xEF\xBB\xBF") {
-      return ReadByOneReader(&reader, header, schema, options);
-    }
+  const std::string_view body = csv_text.substr(header_end + 1);
+  std::vector<std::string_view> parts;
+  for (const core::CsvPart& part :
+       core::SplitCsvRecords(body, static_cast<std::size_t>(std::max(options.threads, 1)))) {
+    parts.push_back(part.text);
   }
   // Rows to expect, from the first 64 KiB: the first part's arrays will hold the whole table.
-  const std::string_view body = csv_text.substr(header_end + 1);
   const std::string_view sample = body.substr(0, 64 * 1024);
   const double sample_rows = static_cast<double>(std::count(sample.begin(), sample.end(), '\n'));
   const auto expected_rows = static_cast<std::int64_t>(
@@ -188,14 +170,15 @@ absl::StatusOr<ColumnTable> ColumnTableFromCsv(std::string_view csv_text,
                : expected_rows * static_cast<std::int64_t>(parts[p].size()) /
                      static_cast<std::int64_t>(std::max<std::size_t>(body.size(), 1)));
   }
-  std::atomic<bool> failed{false};
+  std::atomic<bool> failed{false}, literal_quote{false};
   auto read_part = [&](std::size_t p) {
     absl::Status st;
-    if (parts[p].find('\r') == std::string_view::npos) {
+    if (parts[p].find_first_of("\r\"") == std::string_view::npos) {
       st = ReadPlainRecords(parts[p], header, *schema, options, &builders[p]);
     } else {
       core::CsvReader part(parts[p]);
       st = ReadRecords(&part, header, *schema, options, &builders[p]);
+      if (part.saw_literal_quote()) literal_quote = true;
     }
     if (!st.ok()) failed = true;
   };
@@ -203,9 +186,10 @@ absl::StatusOr<ColumnTable> ColumnTableFromCsv(std::string_view csv_text,
   for (std::size_t p = 1; p < parts.size(); ++p) threads.emplace_back(read_part, p);
   if (!parts.empty()) read_part(0);
   for (std::thread& t : threads) t.join();
-  if (failed) {
+  if (failed || !core::ReadsAsSplit(parts.size(), false, literal_quote)) {
     // Read again by one reader, which numbers the lines of the whole file and stops at the
-    // first bad record: the same error whatever the number of threads.
+    // first bad record: the same error whatever the number of threads. A literal quote may have
+    // misplaced the cuts (core::SplitCsvRecords).
     return ReadByOneReader(&reader, header, schema, options);
   }
   if (builders.empty()) builders.emplace_back(schema);

@@ -90,13 +90,10 @@ absl::Status InsertFactRecords(store::Tx& tx, std::span<const ParsedRow* const> 
       .status();
 }
 
-// Reads the header and validates every row of `text`, in parallel parts for a large file.
-absl::Status ParseFile(std::string_view text, const std::vector<FieldDef>& fields,
-                       bool with_enterprise, ImportLayout* layout,
-                       std::vector<ParsedPart>* parts) {
-  size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, kImportThreadsMax);
-  threads = std::min(threads, text.size() / kPartBytesMin + 1);
-  std::vector<core::CsvPart> pieces = core::SplitCsvRecords(text, threads);
+// Reads the header and validates every row of the `pieces` of a file, each on its own thread.
+absl::Status ParsePieces(const std::vector<core::CsvPart>& pieces,
+                         const std::vector<FieldDef>& fields, bool with_enterprise,
+                         ImportLayout* layout, std::vector<ParsedPart>* parts) {
   // The first part starts with the header; its reader goes on with the first part's rows.
   core::CsvReader first(pieces[0].text, pieces[0].first_line);
   ASSIGN_OR_RETURN(*layout, ReadImportHeader(first, fields, with_enterprise));
@@ -111,6 +108,22 @@ absl::Status ParseFile(std::string_view text, const std::vector<FieldDef>& field
   ParseImportRows(first, *layout, &(*parts)[0]);
   for (std::thread& worker : workers) worker.join();
   return absl::OkStatus();
+}
+
+// Reads the header and validates every row of `text`, in parallel parts for a large file.
+absl::Status ParseFile(std::string_view text, const std::vector<FieldDef>& fields,
+                       bool with_enterprise, ImportLayout* layout,
+                       std::vector<ParsedPart>* parts) {
+  size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, kImportThreadsMax);
+  threads = std::min(threads, text.size() / kPartBytesMin + 1);
+  std::vector<core::CsvPart> pieces = core::SplitCsvRecords(text, threads);
+  RETURN_IF_ERROR(ParsePieces(pieces, fields, with_enterprise, layout, parts));
+  bool irregular = false;
+  for (const ParsedPart& part : *parts) irregular |= part.csv_irregular;
+  if (core::ReadsAsSplit(pieces.size(), irregular, false)) return absl::OkStatus();
+  // Malformed CSV or a literal quote may have misplaced the cuts: read the file as one part, so
+  // that rows, line numbers and the first CSV error are those of reading it whole.
+  return ParsePieces({core::CsvPart{text, 1}}, fields, with_enterprise, layout, parts);
 }
 
 // Rejects every row whose uscc appeared on an earlier line (the first occurrence wins; a row

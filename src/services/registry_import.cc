@@ -351,6 +351,7 @@ void ParseImportRows(core::CsvReader& reader, const ImportLayout& layout, Parsed
         ++out->rows_failed;
         parser.AddIssue(reader.line(), "", "import.csv", csv_error);
       }
+      out->csv_irregular = !csv_error.empty() || reader.saw_literal_quote();
       return;
     }
     if (cells.size() == 1 && Trim(cells[0]).empty()) continue;  // a blank line

@@ -90,6 +90,9 @@ struct ParsedPart {
   std::vector<ImportIssue> issues;   // the first ImportReport::kMaxIssues of this part
   int64_t rows_total = 0;            // data rows seen (blank lines are not rows)
   int64_t rows_failed = 0;           // rows with a bad cell (duplicates are found later)
+  // The reader met malformed CSV or a literal quote: when the file was read in parts, the cuts
+  // may be wrong and the file is read again as one part (core::SplitCsvRecords).
+  bool csv_irregular = false;
 };
 
 // Reads the header record from `reader`. A file-level problem (empty file, unknown, duplicate or

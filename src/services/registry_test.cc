@@ -113,6 +113,44 @@ TEST(RegistryTest, ALargeFileReadInPartsReportsLinesInFileOrder) {
   EXPECT_EQ(view->enterprise.name, e.name);  // the first occurrence won
 }
 
+// A quoted file — names with commas and a line break inside quotes — is read in parts too, with
+// the same rows and line numbers as read whole; a literal quote in an unquoted cell sends the
+// reading back to one part, with the same result.
+TEST(RegistryTest, AQuotedLargeFileReadsAsWhole) {
+  for (const bool literal : {false, true}) {
+    auto env = NewTestEnv();
+    RegistryService registry(*env->store, env->clock);
+    std::string csv;
+    AppendDemoCsvHeader(&csv);
+    DemoEnterprise e;
+    constexpr int kRows = 12000;
+    for (int i = 0; i < kRows; ++i) {
+      MakeDemoEnterprise(8, i, &e);
+      if (i % 3 == 0) e.name = "\"" + e.name + "，泉州分公司, 二部\"";
+      if (i == 100) e.name = "\"泉州\n\"\"新\"\"鞋业有限公司\"";  // two lines, doubled quotes
+      if (literal && i == 6000) e.name = "泉州5\"屏显示器有限公司";
+      if (i == 8000) e.scale = "huge";
+      AppendDemoCsvRow(e, &csv);
+    }
+    auto report = registry.ImportEnterprises(Actor::System(), csv, {});
+    ASSERT_TRUE(report.ok()) << report.status();
+    EXPECT_EQ(report->rows_total, kRows);
+    EXPECT_EQ(report->rows_ok, kRows - 1);
+    ASSERT_EQ(report->issues.size(), 1u);
+    EXPECT_EQ(report->issues[0].line, 8000 + 2 + 1);  // row 100 took two lines
+    for (int i : {0, 100, 6000, 11999}) {
+      MakeDemoEnterprise(8, i, &e);
+      auto view = registry.Get(Actor::System(), e.uscc);
+      ASSERT_TRUE(view.ok()) << view.status();
+      std::string name = e.name;
+      if (i % 3 == 0) name += "，泉州分公司, 二部";
+      if (i == 100) name = "泉州\n\"新\"鞋业有限公司";
+      if (literal && i == 6000) name = "泉州5\"屏显示器有限公司";
+      EXPECT_EQ(view->enterprise.name, name) << "row " << i << " literal " << literal;
+    }
+  }
+}
+
 // Records written before schema version 2 are JSON objects (field code → value) in a batch
 // without a field list; they are read as they always were, and a newer batch still wins.
 TEST(RegistryTest, ReadsFactRecordsOfTheEarlierObjectFormat) {

@@ -22,16 +22,14 @@ class ApiMatchingTest : public ::testing::Test {
     env_ = services::testing::NewTestEnv();
     app_ = std::make_unique<App>(*env_->store, env_->clock, env_->ids, nullptr);
     api_ = std::make_unique<Api>(*app_, ApiOptions{});
-    services::Actor system = services::Actor::System();
-    std::string csv =
+    const std::string csv =
         "uscc,name,region,industry,scale,established,employees,insured_employees,revenue,"
         "revenue_prev,rd_expense,rd_expense_prev,high_tech,dishonest,tax_credit_grade\n"
         "91350582MA6KKM2WX5,泉州嘉德塑胶鞋业有限公司,350582,C1953,small,2015-11-24,40,38,"
         "18000000.00,15000000.00,3000000.00,2000000.00,true,false,A\n"
         "91350581133456810F,泉州利瑞城市配送有限公司,350581,G5437,micro,2002-01-16,4,0,"
         "2072768.47,,,,false,false,M\n";
-    auto report = app_->registry.ImportEnterprises(system, csv, {});
-    ASSERT_TRUE(report.ok() && report->rows_ok == 2) << report.status();
+    ASSERT_TRUE(services::testing::ImportAll(app_->registry, csv, 2));
     AddUser("ent-jj", "enterprise", {"enterprise", "350500", ""}, std::string(kJinjiang));
     AddUser("officer-ss", "staff", {"policy_officer", "350581", "350581.gxj"}, std::nullopt);
     AddUser("officer-jj", "staff", {"policy_officer", "350582", "350582.gxj"}, std::nullopt);
@@ -50,34 +48,13 @@ class ApiMatchingTest : public ::testing::Test {
     ASSERT_TRUE(app_->accounts.CreateUser(services::Actor::System(), user).ok());
   }
 
+  // A city policy in force through 2026, capped at 6,000,000.00.
   int64_t AddPolicy(const std::string& title, const std::string& eligibility,
                     const std::string& award, bool publish,
                     const json& parameters = json::array()) {
-    json body = {{"title", title},
-                 {"level", "city"},
-                 {"region", "350500"},
-                 {"owner_dept", "350500.gxj"},
-                 {"basis", {{{"document", "泉政文〔2021〕12号"}, {"article", "第三条"}}}},
-                 {"summary", "测试政策。"},
-                 {"beneficiaries", "工业企业"},
-                 {"eligibility", eligibility},
-                 {"award", award},
-                 {"award_cap", "6000000.00"},
-                 {"mode", "auto"},
-                 {"industries", json::array()},
-                 {"accepting_dept", "350500.xzfw"},
-                 {"contact", {{"name", "张科长"}, {"phone", "0595-22561234"}}},
-                 {"fund_source", "市级专项资金"},
-                 {"effective", {{"from", "2026-01-01"}, {"to", "2026-12-31"}}},
-                 {"parameters", parameters}};
-    auto parsed = services::PolicyBodyFromJson(body);
-    EXPECT_TRUE(parsed.ok()) << parsed.status();
-    auto id = app_->catalog.Create(services::Actor::System(), *parsed);
-    EXPECT_TRUE(id.ok()) << id.status();
-    if (publish) {
-      EXPECT_TRUE(app_->catalog.Publish(services::Actor::System(), *id).ok());
-    }
-    return *id;
+    json body = services::testing::PolicyJson(title, "350500", eligibility, award, "6000000.00");
+    body["parameters"] = parameters;
+    return services::testing::CreatePolicy(app_->catalog, body, publish);
   }
 
   Response Call(std::string method, std::string target, std::string body = {},

@@ -21,15 +21,13 @@ class ApiTest : public ::testing::Test {
     env_ = services::testing::NewTestEnv();
     app_ = std::make_unique<App>(*env_->store, env_->clock, env_->ids, nullptr);
     api_ = std::make_unique<Api>(*app_, ApiOptions{});
-    services::Actor system = services::Actor::System();
-    ASSERT_TRUE(app_->registry
-                    .ImportEnterprises(system, services::testing::ThreeEnterprisesCsv(), {})
-                    .ok());
+    ASSERT_TRUE(
+        services::testing::ImportAll(app_->registry, services::testing::ThreeEnterprisesCsv(), 3));
     AddUser("officer", "staff", {"policy_officer", "350500", "350500.gxj"});
     AddUser("officer-jj", "staff", {"policy_officer", "350582", "350582.gxj"});
     services::NewUser ent{"ent1", "企业用户", "enterprise", "secret-pass-1",
                           std::string("91350581133456810F"), {{"enterprise", "350500", ""}}};
-    ASSERT_TRUE(app_->accounts.CreateUser(system, ent).ok());
+    ASSERT_TRUE(app_->accounts.CreateUser(services::Actor::System(), ent).ok());
   }
 
   void AddUser(std::string name, std::string kind, services::RoleGrant grant) {

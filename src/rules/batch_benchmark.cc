@@ -2,10 +2,8 @@
 // enterprises (tests/data/bench-sample), one thread, eligibility for every pair and the award
 // for the eligible ones — the work of `zhida screen` without loading and sorting. Reported per
 // enterprise-policy pair, next to EvalRow on the same data for scale.
-#include <fstream>
-#include <sstream>
-
 #include "benchmark/benchmark.h"
+#include "core/test_files.h"
 #include "nlohmann/json.hpp"
 #include "rules/batch.h"
 #include "rules/columns_csv.h"
@@ -16,21 +14,16 @@
 namespace zhida::rules {
 namespace {
 
+using core::testing::ReadTestFile;
+
 const std::string kDir = std::string(ZHIDA_SOURCE_DIR) + "/tests/data/bench-sample/";
 const core::Date kAsOf = core::Date::FromYmd(2024, 6, 30);
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 struct Sample {
   Sample() {
-    schema = *SchemaFromJson(nlohmann::json::parse(ReadAll(kDir + "schema.json")));
-    table = *ColumnTableFromCsv(ReadAll(kDir + "enterprises.csv"), schema, CsvTableOptions{});
-    for (const nlohmann::json& p : nlohmann::json::parse(ReadAll(kDir + "policies.json"))) {
+    schema = *SchemaFromJson(nlohmann::json::parse(ReadTestFile(kDir + "schema.json")));
+    table = *ColumnTableFromCsv(ReadTestFile(kDir + "enterprises.csv"), schema, CsvTableOptions{});
+    for (const nlohmann::json& p : nlohmann::json::parse(ReadTestFile(kDir + "policies.json"))) {
       auto e = Compile(p["eligibility"].get<std::string>(), schema, ResultKind::kBool).program;
       auto a = Compile(p["award"].get<std::string>(), schema, ResultKind::kDecimal).program;
       eligibility.push_back(BatchProgram::Prepare(e, &table, kAsOf));

@@ -8,11 +8,10 @@
 #include "rules/batch.h"
 
 #include <cstdlib>
-#include <fstream>
 #include <random>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "core/test_files.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "rules/batch_differential.h"
@@ -22,6 +21,8 @@
 
 namespace zhida::rules {
 namespace {
+
+using core::testing::ReadTestFile;
 
 const core::Date kAsOf = core::Date::FromYmd(2024, 6, 30);
 const std::string kSampleDir = std::string(ZHIDA_SOURCE_DIR) + "/tests/data/bench-sample/";
@@ -40,13 +41,6 @@ std::uint64_t Seed() {
 int RuleCount(int default_count) {
   const char* env = std::getenv("ZHIDA_DIFF_RULES");
   return env != nullptr ? std::atoi(env) : default_count;
-}
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // Runs `rules` random rules (eligibility-like bools, numbers as awards, checked and unchecked)
@@ -137,11 +131,11 @@ TEST(BatchDifferentialTest, SameValueSeesScaleKindAndMessages) {
 // The 50 sample policies over the 10,000 sample enterprises, loaded from the CSV text (the
 // screening path) with one and with three threads: every row agrees, eligibility and award.
 TEST(BatchDifferentialTest, BenchSamplePoliciesAgreeWithEvalRow) {
-  auto schema = SchemaFromJson(nlohmann::json::parse(ReadAll(kSampleDir + "schema.json")));
+  auto schema = SchemaFromJson(nlohmann::json::parse(ReadTestFile(kSampleDir + "schema.json")));
   ASSERT_TRUE(schema.ok()) << schema.status();
   std::shared_ptr<const Schema> shared = *schema;
-  const std::string csv = ReadAll(kSampleDir + "enterprises.csv");
-  nlohmann::json policies = nlohmann::json::parse(ReadAll(kSampleDir + "policies.json"));
+  const std::string csv = ReadTestFile(kSampleDir + "enterprises.csv");
+  nlohmann::json policies = nlohmann::json::parse(ReadTestFile(kSampleDir + "policies.json"));
   for (int threads : {1, 3}) {
     CsvTableOptions options;
     options.threads = threads;

@@ -3,12 +3,11 @@
 // give expected.csv — what DuckDB and PostgreSQL compute from the SQL translation — byte for
 // byte: policy_id,uscc,award sorted by policy_id then uscc, award half-up to two decimals.
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "core/csv.h"
+#include "core/test_files.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "rules/eval.h"
@@ -18,24 +17,20 @@
 namespace zhida::rules {
 namespace {
 
-const std::string kDir = std::string(ZHIDA_SOURCE_DIR) + "/tests/data/bench-sample/";
+using core::testing::FirstDifference;
+using core::testing::ReadTestFile;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+const std::string kDir = std::string(ZHIDA_SOURCE_DIR) + "/tests/data/bench-sample/";
 
 TEST(BenchSampleTest, EvalRowMatchesExpectedCsvByteForByte) {
   absl::StatusOr<std::shared_ptr<Schema>> schema =
-      SchemaFromJson(nlohmann::json::parse(ReadAll(kDir + "schema.json")));
+      SchemaFromJson(nlohmann::json::parse(ReadTestFile(kDir + "schema.json")));
   ASSERT_TRUE(schema.ok()) << schema.status();
   std::shared_ptr<const Schema> shared = *schema;
   const core::Date as_of = core::Date::FromYmd(2024, 6, 30);
 
   // Load the enterprises: one activation each.
-  std::string csv_text = ReadAll(kDir + "enterprises.csv");
+  std::string csv_text = ReadTestFile(kDir + "enterprises.csv");
   core::CsvReader reader(csv_text);
   std::vector<std::string_view> cells;
   std::string error;
@@ -62,7 +57,7 @@ TEST(BenchSampleTest, EvalRowMatchesExpectedCsvByteForByte) {
   ASSERT_TRUE(error.empty()) << error;
   ASSERT_EQ(enterprises.size(), 10000u);
 
-  nlohmann::json policies = nlohmann::json::parse(ReadAll(kDir + "policies.json"));
+  nlohmann::json policies = nlohmann::json::parse(ReadTestFile(kDir + "policies.json"));
   ASSERT_EQ(policies.size(), 50u);
   std::vector<std::string> rows;
   int undetermined = 0, errors = 0;
@@ -88,20 +83,10 @@ TEST(BenchSampleTest, EvalRowMatchesExpectedCsvByteForByte) {
   std::sort(rows.begin(), rows.end());
   std::string out = "policy_id,uscc,award\n";
   for (const std::string& r : rows) out += r + "\n";
-  const std::string expected = ReadAll(kDir + "expected.csv");
+  const std::string expected = ReadTestFile(kDir + "expected.csv");
   EXPECT_EQ(rows.size(), 13157u);
-  EXPECT_TRUE(out == expected) << "output differs from expected.csv (" << out.size() << " vs "
-                               << expected.size() << " bytes)";
-  if (out != expected) {
-    std::istringstream a(out), b(expected);
-    std::string la, lb;
-    for (int line = 1; std::getline(a, la) && std::getline(b, lb); ++line) {
-      if (la != lb) {
-        ADD_FAILURE() << "first difference at line " << line << ": got " << la << ", want " << lb;
-        break;
-      }
-    }
-  }
+  EXPECT_TRUE(out == expected) << "output differs from expected.csv: "
+                               << FirstDifference(out, expected);
 }
 
 }  // namespace

@@ -14,10 +14,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/test_files.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "rules/eval.h"
@@ -27,15 +27,9 @@
 namespace zhida::rules {
 namespace {
 
+using core::testing::ReadTestFile;
 using Json = nlohmann::ordered_json;
 const std::filesystem::path kDir = std::filesystem::path(ZHIDA_SOURCE_DIR) / "tests/golden/rules";
-
-std::string ReadAll(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string DecisionText(const EligibilityDecision& d) {
   switch (d.outcome) {
@@ -129,9 +123,9 @@ TEST(GoldenTest, Scenarios) {
   std::sort(paths.begin(), paths.end());
   for (const auto& path : paths) {
     ++files;
-    Json doc = Json::parse(ReadAll(path));
-    absl::StatusOr<std::shared_ptr<Schema>> schema =
-        SchemaFromJson(nlohmann::json::parse(ReadAll(kDir / doc.value("schema", "schema.json"))));
+    Json doc = Json::parse(ReadTestFile(path));
+    absl::StatusOr<std::shared_ptr<Schema>> schema = SchemaFromJson(
+        nlohmann::json::parse(ReadTestFile(kDir / doc.value("schema", "schema.json"))));
     ASSERT_TRUE(schema.ok()) << schema.status();
     absl::StatusOr<core::Date> as_of = core::Date::Parse(doc.value("as_of", "2024-06-30"));
     ASSERT_TRUE(as_of.ok());

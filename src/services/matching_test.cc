@@ -17,24 +17,19 @@ using nlohmann::json;
 constexpr char kJinjiang[] = "91350582MA6KKM2WX5";
 constexpr char kShishi[] = "91350581133456810F";
 
-class MatchingServiceTest : public ::testing::Test {
+class MatchingServiceTest : public testing::RegistryAndCatalogTest {
  protected:
   void SetUp() override {
-    env_ = testing::NewTestEnv();
-    ASSERT_NE(env_, nullptr);
-    registry_ = std::make_unique<RegistryService>(*env_->store, env_->clock);
-    catalog_ = std::make_unique<CatalogService>(*env_->store, env_->clock);
+    ASSERT_NO_FATAL_FAILURE(RegistryAndCatalogTest::SetUp());
     matching_ = std::make_unique<MatchingService>(*env_->store, env_->clock, *registry_, *catalog_);
-    std::string csv =
+    const std::string csv =
         "uscc,name,region,industry,scale,established,employees,insured_employees,revenue,"
         "revenue_prev,high_tech,dishonest,tax_credit_grade\n"
         "91350582MA6KKM2WX5,泉州嘉德塑胶鞋业有限公司,350582,C1953,small,2015-11-24,40,38,"
         "18000000.00,15000000.00,true,false,A\n"
         "91350581133456810F,泉州利瑞城市配送有限公司,350581,G5437,micro,2002-01-16,4,0,"
         "2072768.47,,false,false,M\n";
-    auto report = registry_->ImportEnterprises(Actor::System(), csv, {});
-    ASSERT_TRUE(report.ok()) << report.status();
-    ASSERT_EQ(report->rows_ok, 2) << (report->issues.empty() ? "" : report->issues[0].message);
+    ASSERT_TRUE(testing::ImportAll(*registry_, csv, 2));
     const std::string from = "2026-01-01", to = "2026-12-31";
     above_ = Add("规上工业企业奖励", "350500", "revenue >= 20000000.00 && !dishonest", from, to);
     high_tech_ = Add("高新技术企业奖励", "350500", "high_tech && !dishonest", from, to);
@@ -50,18 +45,13 @@ class MatchingServiceTest : public ::testing::Test {
   int64_t Add(const std::string& title, const std::string& region, const std::string& rule,
               const std::string& from, const std::string& to,
               const std::string& status = "published") {
-    json body = testing::PolicyJson(title, region, rule, "200000.00", "500000.00", from, to);
-    auto parsed = PolicyBodyFromJson(body);
-    EXPECT_TRUE(parsed.ok()) << parsed.status();
-    auto id = catalog_->Create(Actor::System(), *parsed);
-    EXPECT_TRUE(id.ok()) << id.status();
-    if (status != "draft") {
-      EXPECT_TRUE(catalog_->Publish(Actor::System(), *id).ok());
-    }
+    const int64_t id = testing::CreatePolicy(
+        *catalog_, testing::PolicyJson(title, region, rule, "200000.00", "500000.00", from, to),
+        status != "draft");
     if (status == "suspended") {
-      EXPECT_TRUE(catalog_->SetStatus(Actor::System(), *id, "suspended", "额度用完").ok());
+      EXPECT_TRUE(catalog_->SetStatus(Actor::System(), id, "suspended", "额度用完").ok());
     }
-    return *id;
+    return id;
   }
 
   static Actor Enterprise(const std::string& uscc) {
@@ -74,9 +64,6 @@ class MatchingServiceTest : public ::testing::Test {
     return actor;
   }
 
-  std::unique_ptr<testing::TestEnv> env_;
-  std::unique_ptr<RegistryService> registry_;
-  std::unique_ptr<CatalogService> catalog_;
   std::unique_ptr<MatchingService> matching_;
   int64_t above_ = 0, high_tech_ = 0, growth_ = 0, last_year_ = 0, tax_ = 0;
 };

@@ -1,23 +1,18 @@
 #include "services/screening.h"
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "core/test_files.h"
 #include "gtest/gtest.h"
 
 namespace zhida::services {
 namespace {
 
-const std::string kSampleDir = std::string(ZHIDA_SOURCE_DIR) + "/tests/data/bench-sample/";
+using core::testing::FirstDifference;
+using core::testing::ReadTestFile;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+const std::string kSampleDir = std::string(ZHIDA_SOURCE_DIR) + "/tests/data/bench-sample/";
 
 // The header of enterprises.csv, and one enterprise line with every fact known; tests replace
 // single cells.
@@ -48,11 +43,11 @@ class BenchSampleScreenTest : public ::testing::TestWithParam<int> {};
 // and PostgreSQL compute from the SQL translation) byte for byte, whatever the thread count.
 TEST_P(BenchSampleScreenTest, MatchesExpectedCsvByteForByte) {
   absl::StatusOr<std::vector<ScreenPolicy>> policies =
-      LoadScreenPolicies(ReadAll(kSampleDir + "policies.json"));
+      LoadScreenPolicies(ReadTestFile(kSampleDir + "policies.json"));
   ASSERT_TRUE(policies.ok()) << policies.status();
   ASSERT_EQ(policies->size(), 50u);
   absl::StatusOr<EnterpriseTable> table =
-      EnterpriseTable::FromCsv(ReadAll(kSampleDir + "enterprises.csv"));
+      EnterpriseTable::FromCsv(ReadTestFile(kSampleDir + "enterprises.csv"));
   ASSERT_TRUE(table.ok()) << table.status();
   ASSERT_EQ(table->size(), 10000);
 
@@ -76,20 +71,10 @@ TEST_P(BenchSampleScreenTest, MatchesExpectedCsvByteForByte) {
 
   std::string out;
   WriteScreenCsv(result, &out);
-  const std::string expected = ReadAll(kSampleDir + "expected.csv");
+  const std::string expected = ReadTestFile(kSampleDir + "expected.csv");
   ASSERT_FALSE(expected.empty());
-  EXPECT_TRUE(out == expected) << "output differs from expected.csv (" << out.size() << " vs "
-                               << expected.size() << " bytes)";
-  if (out != expected) {
-    std::istringstream a(out), b(expected);
-    std::string la, lb;
-    for (int line = 1; std::getline(a, la) && std::getline(b, lb); ++line) {
-      if (la != lb) {
-        ADD_FAILURE() << "first difference at line " << line << ": got " << la << ", want " << lb;
-        break;
-      }
-    }
-  }
+  EXPECT_TRUE(out == expected) << "output differs from expected.csv: "
+                               << FirstDifference(out, expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, BenchSampleScreenTest, ::testing::Values(1, 3));

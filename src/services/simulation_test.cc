@@ -22,13 +22,10 @@ constexpr int kEnterprises = 400;
 constexpr char kRule[] = "revenue >= 5000000.00 && !dishonest";
 constexpr char kAward[] = "min(round(revenue * 0.01, 2), 300000.00)";
 
-class SimulationTest : public ::testing::Test {
+class SimulationTest : public testing::RegistryAndCatalogTest {
  protected:
   void SetUp() override {
-    env_ = testing::NewTestEnv();
-    ASSERT_NE(env_, nullptr);
-    registry_ = std::make_unique<RegistryService>(*env_->store, env_->clock);
-    catalog_ = std::make_unique<CatalogService>(*env_->store, env_->clock);
+    ASSERT_NO_FATAL_FAILURE(RegistryAndCatalogTest::SetUp());
     std::string csv;
     AppendDemoCsvHeader(&csv);
     DemoEnterprise e;
@@ -36,9 +33,7 @@ class SimulationTest : public ::testing::Test {
       MakeDemoEnterprise(11, i, &e);
       AppendDemoCsvRow(e, &csv);
     }
-    auto report = registry_->ImportEnterprises(Actor::System(), csv, {});
-    ASSERT_TRUE(report.ok()) << report.status();
-    ASSERT_EQ(report->rows_ok, kEnterprises);
+    ASSERT_TRUE(testing::ImportAll(*registry_, csv, kEnterprises));
     policy_ = AddPolicy("350500", kRule, kAward);
   }
 
@@ -46,13 +41,9 @@ class SimulationTest : public ::testing::Test {
     return testing::PolicyJson("事前评估测试政策", region, rule, award, "250000.00");
   }
 
-
+  // A draft: a simulation comes before publishing.
   int64_t AddPolicy(const std::string& region, const std::string& rule, const std::string& award) {
-    auto parsed = PolicyBodyFromJson(Body(region, rule, award));
-    EXPECT_TRUE(parsed.ok()) << parsed.status();
-    auto id = catalog_->Create(Actor::System(), *parsed);
-    EXPECT_TRUE(id.ok()) << id.status();
-    return *id;
+    return testing::CreatePolicy(*catalog_, Body(region, rule, award), /*publish=*/false);
   }
 
   // The oracle: each enterprise's stored facts through EvalRow, in `region` ("" = all).
@@ -98,9 +89,6 @@ class SimulationTest : public ::testing::Test {
     return count;
   }
 
-  std::unique_ptr<testing::TestEnv> env_;
-  std::unique_ptr<RegistryService> registry_;
-  std::unique_ptr<CatalogService> catalog_;
   int64_t policy_ = 0;
 };
 

@@ -6,6 +6,7 @@
 #include "absl/time/civil_time.h"
 #include "gtest/gtest.h"
 #include "services/demo.h"
+#include "services/policy.h"
 
 namespace zhida::services::testing {
 
@@ -88,6 +89,44 @@ nlohmann::json PolicyJson(const std::string& title, const std::string& region,
           {"contact", {{"name", "张科长"}, {"phone", "0595-22561234"}}},
           {"fund_source", "专项资金"},
           {"effective", {{"from", from}, {"to", to}}}};
+}
+
+::testing::AssertionResult ImportAll(RegistryService& registry, const std::string& csv,
+                                     int64_t rows) {
+  absl::StatusOr<ImportReport> report = registry.ImportEnterprises(Actor::System(), csv, {});
+  if (!report.ok()) return ::testing::AssertionFailure() << report.status();
+  if (report->rows_total == rows && report->rows_ok == rows && report->rows_failed == 0) {
+    return ::testing::AssertionSuccess();
+  }
+  ::testing::AssertionResult failure = ::testing::AssertionFailure()
+                                       << report->rows_ok << " of " << report->rows_total
+                                       << " rows imported, wanted all " << rows;
+  if (!report->issues.empty()) {
+    const ImportIssue& first = report->issues[0];
+    failure << "; line " << first.line << " " << first.column << ": " << first.message;
+  }
+  return failure;
+}
+
+int64_t CreatePolicy(CatalogService& catalog, const nlohmann::json& body, bool publish) {
+  absl::StatusOr<PolicyBody> parsed = PolicyBodyFromJson(body);
+  EXPECT_TRUE(parsed.ok()) << parsed.status();
+  if (!parsed.ok()) return 0;
+  absl::StatusOr<int64_t> id = catalog.Create(Actor::System(), *parsed);
+  EXPECT_TRUE(id.ok()) << id.status();
+  if (!id.ok()) return 0;
+  if (publish) {
+    absl::StatusOr<int> published = catalog.Publish(Actor::System(), *id);
+    EXPECT_TRUE(published.ok()) << published.status();
+  }
+  return *id;
+}
+
+void RegistryAndCatalogTest::SetUp() {
+  env_ = NewTestEnv();
+  ASSERT_NE(env_, nullptr);
+  registry_ = std::make_unique<RegistryService>(*env_->store, env_->clock);
+  catalog_ = std::make_unique<CatalogService>(*env_->store, env_->clock);
 }
 
 }  // namespace zhida::services::testing

@@ -4,28 +4,7 @@
 # Prints one line per check and a closing "N passed, N failed"; exits non-zero on any failure.
 set -uo pipefail
 zhida=$(realpath "$1")
-dir=$(mktemp -d /tmp/zhida-cli-XXXXXX)
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-passed=0 failed=0
-check() {  # check NAME COMMAND...: passes when COMMAND succeeds
-  local name=$1; shift
-  if "$@" >>"$dir/log" 2>&1; then
-    passed=$((passed + 1)); echo "ok   $name"
-  else
-    failed=$((failed + 1)); echo "FAIL $name"; tail -20 "$dir/log" | sed 's/^/     /'
-  fi
-}
-exit_is() {  # exit_is CODE COMMAND...: the command exits with CODE
-  local want=$1; shift
-  "$@" >"$dir/out" 2>"$dir/err"; local got=$?
-  [ "$got" = "$want" ] || { echo "exit $got, wanted $want"; cat "$dir/out" "$dir/err"; return 1; }
-}
-contains() { grep -qF -- "$2" "$1" || { echo "'$2' not in $1:"; head -30 "$1"; return 1; }; }
+source "$(dirname "$0")/lib.sh" || exit 1
 
 db=$dir/demo.db
 check "help lists the commands" bash -c "'$zhida' --help | grep -q import"
@@ -104,5 +83,4 @@ kill -TERM "$server_pid"; wait "$server_pid"; stop_code=$?; server_pid=""
 check "SIGTERM stops the server cleanly (exit 0)" test "$stop_code" = 0
 check "…and logs the stop" contains "$dir/server.log" '"msg":"stopped"'
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

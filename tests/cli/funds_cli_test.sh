@@ -5,23 +5,7 @@
 # Prints one line per check and a closing "N passed, N failed"; exits non-zero on any failure.
 set -uo pipefail
 zhida=$(realpath "$1")
-dir=$(mktemp -d /tmp/zhida-funds-cli-XXXXXX)
-trap 'rm -rf "$dir"' EXIT
-passed=0 failed=0
-check() {  # check NAME COMMAND...: passes when COMMAND succeeds
-  local name=$1; shift
-  if "$@" >>"$dir/log" 2>&1; then
-    passed=$((passed + 1)); echo "ok   $name"
-  else
-    failed=$((failed + 1)); echo "FAIL $name"; tail -20 "$dir/log" | sed 's/^/     /'
-  fi
-}
-exit_is() {  # exit_is CODE COMMAND...: the command exits with CODE
-  local want=$1; shift
-  "$@" >"$dir/out" 2>"$dir/err"; local got=$?
-  [ "$got" = "$want" ] || { echo "exit $got, wanted $want"; cat "$dir/out" "$dir/err"; return 1; }
-}
-contains() { grep -qF -- "$2" "$1" || { echo "'$2' not in $1:"; head -30 "$1"; return 1; }; }
+source "$(dirname "$0")/lib.sh" || exit 1
 
 db=$dir/zhida.db
 year=$(date +%Y)
@@ -49,5 +33,4 @@ sqlite3 "$db" "UPDATE payment_orders SET status = 'paid' WHERE status = 'created
 check "ledger verify fails on a planted discrepancy" exit_is 1 "$zhida" ledger verify --db "$db"
 check "…naming it" contains "$dir/err" "不属于任何有效的方案预留或支付指令"
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish

@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <ostream>
 #include <string>
 #include <vector>
 
+#include "core/test_files.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "rules/batch.h"
@@ -23,10 +23,8 @@ namespace {
 const std::string kDir = std::string(ZHIDA_SOURCE_DIR) + "/tests/scenarios/";
 
 std::shared_ptr<const Schema> BenchSchema() {
-  std::ifstream in(std::string(ZHIDA_SOURCE_DIR) + "/tests/data/bench-sample/schema.json");
-  std::stringstream text;
-  text << in.rdbuf();
-  auto schema = SchemaFromJson(nlohmann::json::parse(text.str()));
+  auto schema = SchemaFromJson(nlohmann::json::parse(core::testing::ReadTestFile(
+      std::string(ZHIDA_SOURCE_DIR) + "/tests/data/bench-sample/schema.json")));
   ZCHECK(schema.ok());
   return *schema;
 }

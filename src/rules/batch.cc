@@ -275,6 +275,9 @@ void Eval(Ctx& c, std::int32_t index, Sel sel, Vec* out) {
           step.args.size() >= 2) {
         return EvalMinMax(c, step, sel, out);
       }
+      if (step.builtin == Builtin::kYearsBetween || step.builtin == Builtin::kDaysBetween) {
+        return EvalDateDiff(c, step, sel, out);
+      }
       break;
     default:
       break;

@@ -12,7 +12,8 @@
 // `industry.startsWith("C")`, `!dishonest`) is computed once per distinct value by the row
 // evaluator and becomes a table lookup by code. Decimal arithmetic is exact: coefficients are
 // aligned and multiplied in 128 bits and any overflow of the 64-bit fast path takes the row
-// evaluator's own operation for that row. Steps without a typed kernel (string functions on
+// evaluator's own operation for that row; years_between / days_between of date columns are
+// computed as ints. Steps without a typed kernel (string functions on
 // plain text, `in` over numbers, indexing, ...) are done per row through the row evaluator's
 // operations; a comprehension, or a value the typed path cannot hold, sends its rows to EvalRow.
 #pragma once

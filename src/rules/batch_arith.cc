@@ -8,6 +8,7 @@
 // depends on the value.
 #include <limits>
 
+#include "core/date.h"
 #include "core/decimal.h"
 #include "rules/batch_internal.h"
 #include "rules/eval_internal.h"
@@ -218,6 +219,25 @@ void EvalMinMax(Ctx& c, const Step& step, Sel sel, Vec* out) {
     const Vec& chosen = args[static_cast<std::size_t>(best)];
     m.i64[r] = chosen.i64[chosen.At(r)];
     if (!all_int) m.scales[r] = static_cast<std::uint8_t>(chosen.ScaleAt(r));
+  }
+}
+
+void EvalDateDiff(Ctx& c, const Step& step, Sel sel, Vec* out) {
+  Vec a, b;
+  Eval(c, step.args[0], sel, &a);
+  Eval(c, step.args[1], sel, &b);
+  if (a.kind != VecKind::kDate || b.kind != VecKind::kDate) {
+    return EvalPerRow(c, step, {a, b}, sel, out);
+  }
+  const Vec* args[2] = {&a, &b};
+  MutVec m = NumericOut(c, args, 2, sel, VecKind::kInt, false, out);
+  const bool years = step.builtin == Builtin::kYearsBetween;
+  for (int k = 0; k < sel.n; ++k) {
+    const int r = sel.rows[k];
+    if (m.state != nullptr && m.state[r] != kData) continue;  // its dates may be unset
+    const core::Date from = core::Date::FromDays(a.i32[a.At(r)]);
+    const core::Date to = core::Date::FromDays(b.i32[b.At(r)]);
+    m.i64[r] = years ? core::YearsBetween(from, to) : core::DaysBetween(from, to);
   }
 }
 

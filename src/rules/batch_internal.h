@@ -276,6 +276,8 @@ bool SelectCompare(Ctx& c, const Step& step, Sel sel, bool want, std::uint16_t* 
 void EvalArith(Ctx& c, const Step& step, Sel sel, Vec* out);
 void EvalNeg(Ctx& c, const Step& step, Sel sel, Vec* out);
 void EvalMinMax(Ctx& c, const Step& step, Sel sel, Vec* out);
+// years_between / days_between of two date vectors (ints, as functions.cc computes them).
+void EvalDateDiff(Ctx& c, const Step& step, Sel sel, Vec* out);
 
 // Test-only switches (batch.h): the compare kernel's `>=` answers `>`; `&&` / `||` operands are
 // evaluated in a random order.

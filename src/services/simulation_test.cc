@@ -208,6 +208,26 @@ TEST_F(SimulationTest, ParametersByDateAndWhatIfParameters) {
   request.parameters[0].versions[0].value = "三百万";
   auto bad = simulation.Simulate(Actor::System(), request);
   EXPECT_EQ(ErrorField(bad.status()), "parameters[0].versions[0].value") << bad.status();
+
+  // A new version that only raises the rate: against version 1, nobody gains or loses, and the
+  // cost changes by what the oracle says the rate is worth.
+  ASSERT_TRUE(catalog_->Publish(Actor::System(), *id).ok());
+  body["parameters"][1]["versions"][0]["value"] = "0.015";
+  auto raised = PolicyBodyFromJson(body);
+  ASSERT_TRUE(raised.ok()) << raised.status();
+  ASSERT_EQ(*catalog_->Update(Actor::System(), *id, *raised), 2);
+  SimulationRequest diff;
+  diff.policy_id = *id;
+  diff.compare_version = 1;
+  auto compared = simulation.Simulate(Actor::System(), diff);
+  ASSERT_TRUE(compared.ok()) << compared.status();
+  ASSERT_TRUE(compared->diff.has_value());
+  Count one_and_a_half = Oracle(kRule, "min(round(revenue * 0.015, 2), 300000.00)", "250000.00");
+  EXPECT_EQ(compared->cost.fen(), one_and_a_half.cost_fen);
+  EXPECT_EQ(compared->diff->gained, 0);
+  EXPECT_EQ(compared->diff->lost, 0);
+  EXPECT_EQ(compared->diff->cost_change.fen(), one_and_a_half.cost_fen - one_percent.cost_fen);
+  EXPECT_GT(compared->diff->changed, 0);
 }
 
 TEST_F(SimulationTest, CountyScopeSnapshotsAndWhoMaySimulate) {

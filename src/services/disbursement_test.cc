@@ -222,6 +222,31 @@ TEST_F(DisbursementTest, ReturnFilesAreIdempotentAndMismatchesBecomeExceptions) 
   ExpectVerified();
 }
 
+// A return file settles only orders the importer may pay: a county finance officer importing a
+// file with a city order is refused, naming the line, and nothing is recorded — the city's
+// officer then imports the same file.
+TEST_F(DisbursementTest, AReturnFileIsImportedByAFinanceOfficerOfEveryOrder) {
+  ReserveConfirmed("P5", {{"350500.kjj", 1000000}});
+  ASSERT_TRUE(disbursement_->CreateOrder(maker_, Order("V5", "P5", 100)).ok());
+  auto batch = disbursement_->CreateBatch(maker_, fund_, {});
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  ASSERT_TRUE(disbursement_->Send(maker_, batch->id).ok());
+  const std::string file = treasury_.TakeReturnFile();
+  auto county = disbursement_->ImportReturnFile(Finance("finance-jj", "350582"), "r.csv", file);
+  EXPECT_EQ(county.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ErrorCode(county.status()), "treasury.return_scope");
+  EXPECT_NE(std::string(county.status().message()).find("第 1 行（支付凭证 V5）由泉州市"),
+            std::string::npos)
+      << county.status();
+  EXPECT_EQ(disbursement_->GetOrder(maker_, "V5")->status, "sent");
+  auto city = disbursement_->ImportReturnFile(maker_, "r.csv", file);
+  ASSERT_TRUE(city.ok()) << city.status();
+  EXPECT_FALSE(city->already_imported);
+  EXPECT_EQ(city->paid, 1);
+  EXPECT_EQ(disbursement_->GetOrder(maker_, "V5")->status, "paid");
+  ExpectVerified();
+}
+
 // Negative controls: the checks must see a pending transfer nobody owns, and an order whose
 // status disagrees with the ledger.
 TEST_F(DisbursementTest, VerifyAndReconcileCatchPlantedBugs) {

@@ -2,6 +2,7 @@
 // payment order — paid posts its pending transfers, failed voids them and releases the amount to
 // the quotas — or is recorded as an exception for reconciliation.
 #include "absl/strings/str_cat.h"
+#include "core/region.h"
 #include "services/common.h"
 #include "services/disbursement.h"
 
@@ -39,6 +40,26 @@ absl::StatusOr<ReturnImport> Disbursement::ImportReturnFile(const Actor& actor,
       report.file_id = seen.rows[0].Int(0);
       report.already_imported = true;
       return absl::OkStatus();
+    }
+    // Every order the file settles must be one the importer may pay: a county's finance
+    // officer cannot settle the city's orders, and a file is imported whole or not at all (a
+    // file half imported would be "already imported" for the officer who may import the rest).
+    for (size_t i = 0; i < lines.size(); ++i) {
+      ASSIGN_OR_RETURN(std::optional<PaymentOrder> order, LoadOrder(tx, lines[i].voucher));
+      if (!order) continue;  // an unknown voucher is recorded for reconciliation
+      for (const PlanShare& leg : order->legs) {
+        const std::string region = HolderRegion(leg.quota);
+        if (RequireFinance(actor, region).ok()) continue;
+        const core::Region* known = core::FindRegion(region);
+        return MakeError(
+            absl::StatusCode::kPermissionDenied, "treasury.return_scope", "file",
+            absl::StrCat("回单第 ", i + 1, " 行（支付凭证 ", lines[i].voucher, "）由",
+                         known != nullptr ? std::string(known->name) : region,
+                         "的资金指标支付，须由该地区的财政资金经办人导入；本回单未导入"),
+            absl::StrCat("line ", i + 1, " (voucher ", lines[i].voucher,
+                         ") pays from region ", region,
+                         ": only its finance officers may import this file; nothing was imported"));
+      }
     }
     std::string now = TimeText(clock_.Now());
     ASSIGN_OR_RETURN(store::Result inserted,

@@ -12,36 +12,20 @@ namespace {
 
 using nlohmann::json;
 
-class ApiFundsTest : public ::testing::Test {
+class ApiFundsTest : public testing::ApiFixture {
  protected:
   void SetUp() override {
-    env_ = services::testing::NewTestEnv();
-    app_ = std::make_unique<App>(*env_->store, env_->clock, env_->ids, nullptr);
+    ApiFixture::SetUp();
     app_->disbursement.set_treasury(&treasury_);
-    api_ = std::make_unique<Api>(*app_, ApiOptions{});
-    AddUser("finance", {"finance", "350500", "350500.czj"});
-    AddUser("finance2", {"finance", "350500", "350500.czj"});
-    AddUser("finance-jj", {"finance", "350582", "350582.czj"});
-    AddUser("leader", {"leader", "350500", ""});
+    AddUser("finance", "staff", {"finance", "350500", "350500.czj"});
+    AddUser("finance2", "staff", {"finance", "350500", "350500.czj"});
+    AddUser("finance-jj", "staff", {"finance", "350582", "350582.czj"});
+    AddUser("leader", "staff", {"leader", "350500", ""});
     finance_ = Login("finance");
     finance2_ = Login("finance2");
   }
 
-  void AddUser(std::string name, services::RoleGrant grant) {
-    services::NewUser user{name, "测试" + name, "staff", "secret-pass-1", std::nullopt, {grant}};
-    ASSERT_TRUE(app_->accounts.CreateUser(services::Actor::System(), user).ok());
-  }
-
-  Response Call(std::string method, std::string target, std::string body = {},
-                std::string cookie = {}, std::string type = "application/json") {
-    return testing::CallApi(*api_, method, target, body, cookie, type);
-  }
-
-
-  std::string Login(const std::string& username) { return testing::LoginAs(*api_, username); }
-
-
-  static json Body(const Response& r) { return json::parse(r.body); }
+  void TearDown() override { app_.reset(); }  // before the treasury it points to
 
   // Creates the budget and allocates 350500.kjj and 350582 through maker and checker.
   void Seed() {
@@ -70,10 +54,7 @@ class ApiFundsTest : public ::testing::Test {
     }
   }
 
-  std::unique_ptr<services::testing::TestEnv> env_;
   services::FakeTreasury treasury_{3};
-  std::unique_ptr<App> app_;
-  std::unique_ptr<Api> api_;
   std::string finance_, finance2_;
 };
 

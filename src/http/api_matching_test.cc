@@ -16,12 +16,10 @@ using nlohmann::json;
 constexpr char kJinjiang[] = "91350582MA6KKM2WX5";
 constexpr char kShishi[] = "91350581133456810F";
 
-class ApiMatchingTest : public ::testing::Test {
+class ApiMatchingTest : public testing::ApiFixture {
  protected:
   void SetUp() override {
-    env_ = services::testing::NewTestEnv();
-    app_ = std::make_unique<App>(*env_->store, env_->clock, env_->ids, nullptr);
-    api_ = std::make_unique<Api>(*app_, ApiOptions{});
+    ApiFixture::SetUp();
     const std::string csv =
         "uscc,name,region,industry,scale,established,employees,insured_employees,revenue,"
         "revenue_prev,rd_expense,rd_expense_prev,high_tech,dishonest,tax_credit_grade\n"
@@ -42,12 +40,6 @@ class ApiMatchingTest : public ::testing::Test {
     draft_ = AddPolicy("草稿政策", "!dishonest", "1.00", false);
   }
 
-  void AddUser(std::string name, std::string kind, services::RoleGrant grant,
-               std::optional<std::string> uscc) {
-    services::NewUser user{name, "测试" + name, kind, "secret-pass-1", uscc, {grant}};
-    ASSERT_TRUE(app_->accounts.CreateUser(services::Actor::System(), user).ok());
-  }
-
   // A city policy in force through 2026, capped at 6,000,000.00.
   int64_t AddPolicy(const std::string& title, const std::string& eligibility,
                     const std::string& award, bool publish,
@@ -57,18 +49,7 @@ class ApiMatchingTest : public ::testing::Test {
     return services::testing::CreatePolicy(app_->catalog, body, publish);
   }
 
-  Response Call(std::string method, std::string target, std::string body = {},
-                std::string cookie = {}) {
-    return testing::CallApi(*api_, method, target, body, cookie);
-  }
-
-
-  std::string Login(const std::string& username) { return testing::LoginAs(*api_, username); }
-
-
   std::string Explain(int64_t id) { return "/api/v1/policies/" + std::to_string(id) + "/explain"; }
-
-  static json Body(const Response& r) { return json::parse(r.body); }
 
   // No JSON number with a fraction anywhere: money and decimals travel as strings.
   static void ExpectNoFractions(const json& j) {
@@ -95,9 +76,6 @@ class ApiMatchingTest : public ::testing::Test {
     return n;
   }
 
-  std::unique_ptr<services::testing::TestEnv> env_;
-  std::unique_ptr<App> app_;
-  std::unique_ptr<Api> api_;
   int64_t rd_ = 0, above_ = 0, tax_ = 0, draft_ = 0;
 };
 

@@ -15,24 +15,15 @@ namespace {
 
 using nlohmann::json;
 
-class ApiTest : public ::testing::Test {
+class ApiTest : public testing::ApiFixture {
  protected:
   void SetUp() override {
-    env_ = services::testing::NewTestEnv();
-    app_ = std::make_unique<App>(*env_->store, env_->clock, env_->ids, nullptr);
-    api_ = std::make_unique<Api>(*app_, ApiOptions{});
+    ApiFixture::SetUp();
     ASSERT_TRUE(
         services::testing::ImportAll(app_->registry, services::testing::ThreeEnterprisesCsv(), 3));
     AddUser("officer", "staff", {"policy_officer", "350500", "350500.gxj"});
     AddUser("officer-jj", "staff", {"policy_officer", "350582", "350582.gxj"});
-    services::NewUser ent{"ent1", "企业用户", "enterprise", "secret-pass-1",
-                          std::string("91350581133456810F"), {{"enterprise", "350500", ""}}};
-    ASSERT_TRUE(app_->accounts.CreateUser(services::Actor::System(), ent).ok());
-  }
-
-  void AddUser(std::string name, std::string kind, services::RoleGrant grant) {
-    services::NewUser user{name, "测试" + name, kind, "secret-pass-1", std::nullopt, {grant}};
-    ASSERT_TRUE(app_->accounts.CreateUser(services::Actor::System(), user).ok());
+    AddUser("ent1", "enterprise", {"enterprise", "350500", ""}, "91350581133456810F");
   }
 
   Response Call(std::string method, std::string target, std::string body = {},
@@ -42,25 +33,21 @@ class ApiTest : public ::testing::Test {
     return testing::CallApi(*api_, method, target, body, cookie, "application/json", extra);
   }
 
-
-  // Logs in and returns the session token from Set-Cookie.
+  // Logs in and returns the session token; every session cookie must be HttpOnly and
+  // SameSite=Strict.
   std::string Login(const std::string& username) {
     Response r = Call("POST", "/api/v1/auth/login",
                       json{{"username", username}, {"password", "secret-pass-1"}}.dump());
     EXPECT_EQ(r.status, 200) << r.body;
     for (const auto& [name, value] : r.headers) {
-      if (name == "Set-Cookie") {
-        EXPECT_NE(value.find("HttpOnly"), std::string::npos);
-        EXPECT_NE(value.find("SameSite=Strict"), std::string::npos);
-        size_t eq = value.find('=');
-        return value.substr(eq + 1, value.find(';') - eq - 1);
-      }
+      if (name != "Set-Cookie") continue;
+      EXPECT_NE(value.find("HttpOnly"), std::string::npos);
+      EXPECT_NE(value.find("SameSite=Strict"), std::string::npos);
     }
-    ADD_FAILURE() << "no session cookie";
-    return "";
+    std::string token = testing::SessionToken(r);
+    EXPECT_FALSE(token.empty()) << "no session cookie";
+    return token;
   }
-
-  static json Body(const Response& r) { return json::parse(r.body); }
 
   json PolicyJson(std::string title = "企业研发经费投入奖补") {
     return json{{"title", title}, {"level", "city"}, {"region", "350500"},
@@ -75,9 +62,6 @@ class ApiTest : public ::testing::Test {
                 {"effective", {{"from", "2024-01-01"}, {"to", "2026-12-31"}}}};
   }
 
-  std::unique_ptr<services::testing::TestEnv> env_;
-  std::unique_ptr<App> app_;
-  std::unique_ptr<Api> api_;
 };
 
 TEST_F(ApiTest, HealthMetricsAndUnknownRoutes) {

@@ -6,6 +6,9 @@ equals the bank's, and `zhida ledger verify` passes.
 
     funds_crash_test.py ZHIDA [--orders 10000] [--seed S] [--timeout-percent 20] [--plant-resend]
 
+The store is a SQLite file in a temp dir, or — when ZHIDA_TEST_PG is set (tests/pg/with_pg.sh) —
+the private PostgreSQL server: the server is killed, the database keeps running.
+
 The bank lives here, outside the server, so that it survives the kills: it takes the batch files
 the server writes into its outbox (services::OutboxTreasury), pays each voucher (accounts ending
 in 99 fail), counts a voucher it is asked to pay twice, and answers with return files that this
@@ -79,7 +82,7 @@ class Server:
         self.proc.wait()
 
     def db(self):
-        return os.path.join(self.work, "zhida.db")
+        return database(self.work)
 
 
 class Client:
@@ -184,8 +187,26 @@ class Bank:
         return sorted(v for v, n in self.requests.items() if n > 1)
 
 
+def database(work):
+    """The --db of every command: the private PostgreSQL when given, else a SQLite file."""
+    return os.environ.get("ZHIDA_TEST_PG") or os.path.join(work, "zhida.db")
+
+
+def query(db, sql):
+    """The rows of `sql` on the store, read directly (the server is stopped by then)."""
+    if not db.startswith("postgres"):
+        con = sqlite3.connect(db)
+        try:
+            return con.execute(sql).fetchall()
+        finally:
+            con.close()
+    out = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-F", "\t", db, "-c", sql],
+                         check=True, capture_output=True, text=True).stdout
+    return [tuple(line.split("\t")) for line in out.splitlines() if line]
+
+
 def setup(zhida, work):
-    db = os.path.join(work, "zhida.db")
+    db = database(work)
     subprocess.run([zhida, "migrate", "--db", db], check=True, stdout=subprocess.DEVNULL)
     for user in ("finance", "finance2"):
         subprocess.run([zhida, "user", "add", "--db", db, "--username", user, "--name", user,
@@ -241,9 +262,9 @@ def main():
     ap.add_argument("--timeout-percent", type=int, default=20,
                     help="batches the treasury takes but answers with a time-out")
     args = ap.parse_args()
-    print("seed %d, orders %d%s" % (args.seed, args.orders,
-                                    ", planted bug: re-send unknown batches"
-                                    if args.plant_resend else ""), flush=True)
+    print("seed %d, orders %d, store %s%s" % (
+        args.seed, args.orders, "postgresql" if os.environ.get("ZHIDA_TEST_PG") else "sqlite",
+        ", planted bug: re-send unknown batches" if args.plant_resend else ""), flush=True)
     rng = random.Random(args.seed)
     work = tempfile.mkdtemp(prefix="zhida-crash-")
     server = Server(args.zhida, work, args.seed, args.timeout_percent)
@@ -311,10 +332,7 @@ def main():
         dups = bank.duplicates()
         if dups:
             failures.append("%d vouchers paid twice, e.g. %s" % (len(dups), dups[:3]))
-        con = sqlite3.connect(server.db())
-        orders = dict(con.execute("SELECT voucher, status FROM payment_orders"))
-        amounts = dict(con.execute("SELECT voucher, amount_fen FROM payment_orders"))
-        con.close()
+        orders = dict(query(server.db(), "SELECT voucher, status FROM payment_orders"))
         lost = [v for v in created if v not in orders]
         if lost:
             failures.append("%d accepted orders lost, e.g. %s" % (len(lost), lost[:3]))

@@ -82,6 +82,10 @@ export const api = {
   login: (username, password) => request('POST', '/auth/login', { body: { username, password } }),
   logout: () => request('POST', '/auth/logout', { body: {} }),
   me: () => request('GET', '/auth/me'),
+  matches: (uscc, signal) =>
+    request('GET', `/enterprises/${encodeURIComponent(uscc)}/matches`, { signal }),
+  explain: (id, body, signal) =>
+    request('POST', `/policies/${encodeURIComponent(id)}/explain`, { body, signal }),
 };
 
 /** A user-facing message for any thrown value. */

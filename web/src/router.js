@@ -11,6 +11,12 @@ const routes = [
     component: () => import('./views/PolicyDetailView.vue'),
     meta: { title: '政策详情' },
   },
+  {
+    path: '/matches',
+    name: 'matches',
+    component: () => import('./views/MatchesView.vue'),
+    meta: { title: '政策匹配' },
+  },
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { title: '登录' } },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: '页面不存在' } },
 ];

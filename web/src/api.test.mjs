@@ -65,3 +65,16 @@ test('an aborted request stays an AbortError', async () => {
   stubFetch(() => { throw new DOMException('aborted', 'AbortError'); });
   await assert.rejects(request('GET', '/policies'), (e) => e.name === 'AbortError');
 });
+
+test('matches and explain: the uscc and id are encoded into the path; explain posts its body', async () => {
+  const calls = stubFetch(() => reply(200, { eligible: [] }));
+  await api.matches('91350582000681547R');
+  assert.equal(calls[0].url, '/api/v1/enterprises/91350582000681547R/matches');
+  assert.equal(calls[0].init.method, 'GET');
+  await api.explain('10', { uscc: '91350582000681547R' });
+  assert.equal(calls[1].url, '/api/v1/policies/10/explain');
+  assert.equal(calls[1].init.method, 'POST');
+  assert.deepEqual(JSON.parse(calls[1].init.body), { uscc: '91350582000681547R' });
+  await api.matches('a/b');
+  assert.equal(calls[2].url, '/api/v1/enterprises/a%2Fb/matches');
+});

@@ -316,6 +316,41 @@ test('an enterprise user sees its matches at phone width and estimates a policy'
   assert.deepEqual(problems, []);
 });
 
+test('the public calculator asks for what the policy needs, then explains the result', async () => {
+  const { page, problems } = await openPage();
+  const found = await (await fetch(`${BASE}/api/v1/policies?q=${encodeURIComponent('纳税贡献奖励')}`)).json();
+  const policy = found.items.find((p) => p.title === '纳税贡献奖励');
+  assert.ok(policy, 'the demo has 纳税贡献奖励');
+  await page.goto(`${BASE}/policies/${policy.id}`);
+  const calc = page.getByTestId('calculator');
+  await page.getByTestId('calculator-run').click();
+  await page.getByTestId('calculator-result').waitFor();
+  assert.match(await page.getByTestId('calculator-result').innerText(), /还需填写数据/);
+  // The form now asks for exactly the facts the rules read.
+  for (const label of ['上年度纳税额', '前年度纳税额', '所在地区', '纳税信用等级', '失信被执行人']) {
+    assert.ok(await calc.getByText(label, { exact: false }).first().isVisible(), `asks for ${label}`);
+  }
+  await page.locator('#calc-tax_paid').fill('6,000,000');
+  await page.locator('#calc-tax_paid_prev').fill('5000000.00');
+  await calc.getByLabel('否').check();
+  await page.locator('#calc-region').selectOption({ label: '晋江市' });
+  await page.locator('#calc-tax_credit_grade').selectOption('A');
+  await page.getByTestId('calculator-run').click();
+  const error = page.getByTestId('calculator-error');
+  await error.waitFor();
+  assert.match(await error.innerText(), /上年度纳税额/, 'a bad figure is named');
+  await page.locator('#calc-tax_paid').fill('6000000.00');
+  await page.getByTestId('calculator-run').click();
+  await page.waitForFunction(() => /预计奖补/.test(
+    (document.querySelector('[data-testid="calculator-result"]') || {}).innerText || ''));
+  const text = await page.getByTestId('calculator-result').innerText();
+  assert.match(text, /符合条件/);
+  assert.match(text, /100,000\.00 元/, 'the award of the 5,000,000–10,000,000 band');
+  await calc.scrollIntoViewIfNeeded();
+  await shot(page, 'calculator');
+  assert.deepEqual(problems, []);
+});
+
 test('an unknown policy shows the API message', async () => {
   const { page, problems } = await openPage();
   const res = await page.request.get(`${BASE}/api/v1/policies/999999999`);

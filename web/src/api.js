@@ -78,6 +78,7 @@ export const api = {
   listPolicies: (query, signal) => request('GET', '/policies', { query, signal }),
   getPolicy: (id, signal) => request('GET', `/policies/${encodeURIComponent(id)}`, { signal }),
   regions: () => request('GET', '/regions'),
+  fields: () => request('GET', '/fields'),
   departments: (region) => request('GET', '/departments', { query: { region } }),
   login: (username, password) => request('POST', '/auth/login', { body: { username, password } }),
   logout: () => request('POST', '/auth/logout', { body: {} }),

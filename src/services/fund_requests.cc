@@ -159,22 +159,39 @@ absl::StatusOr<FundRequest> FundRequests::Create(const Actor& actor, const NewRe
   return created;
 }
 
+absl::StatusOr<FundRequest> FundRequests::ProposeMove(const Actor& actor, const FundKey& fund,
+                                                      std::string_view code,
+                                                      const std::string& from,
+                                                      const std::string& to, core::Money amount,
+                                                      const std::string& reason) {
+  ASSIGN_OR_RETURN(FundInfo info, CheckFund(actor, fund));
+  RETURN_IF_ERROR(store_.InTx(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
+    for (const std::string* holder : {&from, &to}) {
+      if (!holder->empty()) RETURN_IF_ERROR(ValidateQuotaHolder(tx, *holder));
+    }
+    return absl::OkStatus();
+  }));
+  auto account = [&](const std::string& holder) {
+    return holder.empty() ? AccountOf(fund, AccountKind::kBudget)
+                          : AccountOf(fund, AccountKind::kQuota, holder);
+  };
+  ASSIGN_OR_RETURN(RequestLeg leg,
+                   MakeLeg(fund, account(from), account(to), amount.fen(), code, actor));
+  NewRequest request{fund, std::string(code), reason, {leg}, json::object(), {info.region}};
+  for (const auto& [key, holder] : {std::pair<const char*, const std::string*>{"from", &from},
+                                    {"to", &to}}) {
+    if (holder->empty()) continue;
+    request.detail[key] = *holder;
+    request.regions.push_back(HolderRegion(*holder));
+  }
+  return Create(actor, request);
+}
+
 absl::StatusOr<FundRequest> FundRequests::ProposeAllocation(const Actor& actor, const FundKey& fund,
                                                             const std::string& holder,
                                                             core::Money amount,
                                                             const std::string& reason) {
-  ASSIGN_OR_RETURN(FundInfo info, CheckFund(actor, fund));
-  RETURN_IF_ERROR(store_.InTx(store::TxMode::kRead,
-                              [&](store::Tx& tx) { return ValidateQuotaHolder(tx, holder); }));
-  ASSIGN_OR_RETURN(RequestLeg leg, MakeLeg(fund, AccountOf(fund, AccountKind::kBudget),
-                                           AccountOf(fund, AccountKind::kQuota, holder),
-                                           amount.fen(), codes::kQuotaAllocate, actor));
-  return Create(actor, NewRequest{fund,
-                                  std::string(codes::kQuotaAllocate),
-                                  reason,
-                                  {leg},
-                                  {{"to", holder}},
-                                  {info.region, HolderRegion(holder)}});
+  return ProposeMove(actor, fund, codes::kQuotaAllocate, "", holder, amount, reason);
 }
 
 absl::StatusOr<FundRequest> FundRequests::ProposeAdjustment(const Actor& actor, const FundKey& fund,
@@ -182,38 +199,14 @@ absl::StatusOr<FundRequest> FundRequests::ProposeAdjustment(const Actor& actor, 
                                                             const std::string& to,
                                                             core::Money amount,
                                                             const std::string& reason) {
-  ASSIGN_OR_RETURN(FundInfo info, CheckFund(actor, fund));
-  RETURN_IF_ERROR(store_.InTx(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
-    RETURN_IF_ERROR(ValidateQuotaHolder(tx, from));
-    return ValidateQuotaHolder(tx, to);
-  }));
-  ASSIGN_OR_RETURN(RequestLeg leg, MakeLeg(fund, AccountOf(fund, AccountKind::kQuota, from),
-                                           AccountOf(fund, AccountKind::kQuota, to), amount.fen(),
-                                           codes::kQuotaAdjust, actor));
-  return Create(actor, NewRequest{fund,
-                                  std::string(codes::kQuotaAdjust),
-                                  reason,
-                                  {leg},
-                                  {{"from", from}, {"to", to}},
-                                  {info.region, HolderRegion(from), HolderRegion(to)}});
+  return ProposeMove(actor, fund, codes::kQuotaAdjust, from, to, amount, reason);
 }
 
 absl::StatusOr<FundRequest> FundRequests::ProposeReturn(const Actor& actor, const FundKey& fund,
                                                         const std::string& holder,
                                                         core::Money amount,
                                                         const std::string& reason) {
-  ASSIGN_OR_RETURN(FundInfo info, CheckFund(actor, fund));
-  RETURN_IF_ERROR(store_.InTx(store::TxMode::kRead,
-                              [&](store::Tx& tx) { return ValidateQuotaHolder(tx, holder); }));
-  ASSIGN_OR_RETURN(RequestLeg leg, MakeLeg(fund, AccountOf(fund, AccountKind::kQuota, holder),
-                                           AccountOf(fund, AccountKind::kBudget), amount.fen(),
-                                           codes::kQuotaReturn, actor));
-  return Create(actor, NewRequest{fund,
-                                  std::string(codes::kQuotaReturn),
-                                  reason,
-                                  {leg},
-                                  {{"from", holder}},
-                                  {info.region, HolderRegion(holder)}});
+  return ProposeMove(actor, fund, codes::kQuotaReturn, holder, "", amount, reason);
 }
 
 absl::StatusOr<FundRequest> FundRequests::ProposeSettlement(const Actor& actor, const FundKey& fund,

@@ -115,6 +115,12 @@ class FundRequests {
                                      std::string_view code, const Actor& actor);
 
  private:
+  // A quota move of `amount` from `from` to `to`, "" standing for the fund's budget: allocation
+  // (budget → holder), adjustment (holder → holder) or return (holder → budget).
+  absl::StatusOr<FundRequest> ProposeMove(const Actor& actor, const FundKey& fund,
+                                          std::string_view code, const std::string& from,
+                                          const std::string& to, core::Money amount,
+                                          const std::string& reason);
   absl::StatusOr<FundRequest> Decide(const Actor& actor, int64_t id, bool approve,
                                      const std::string& text);
   absl::StatusOr<FundInfo> CheckFund(const Actor& actor, const FundKey& fund);

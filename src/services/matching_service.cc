@@ -16,12 +16,8 @@ core::Date MatchingService::DateOr(std::optional<core::Date> as_of) const {
 
 absl::StatusOr<std::shared_ptr<const rules::Schema>> MatchingService::LoadSchema() {
   // Read per call: a field added to the schema is usable at once (as POST /rules/check does).
-  std::vector<FieldDef> fields;
-  RETURN_IF_ERROR(store_.InTx(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(fields, ListFields(tx));
-    return absl::OkStatus();
-  }));
-  return RulesSchema(fields);
+  ASSIGN_OR_RETURN(std::shared_ptr<const RuleChecker> checker, RuleChecker::Load(store_));
+  return checker->schema();
 }
 
 absl::StatusOr<FactSheet> MatchingService::LoadSheet(

@@ -244,12 +244,7 @@ absl::StatusOr<SimulationResult> SimulationService::Simulate(const Actor& actor,
   out.what_if = request.eligibility || request.award || request.replace_cap ||
                 !request.parameters.empty();
 
-  std::vector<FieldDef> fields;
-  RETURN_IF_ERROR(store_.InTx(store::TxMode::kRead, [&](store::Tx& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(fields, ListFields(tx));
-    return absl::OkStatus();
-  }));
-  ASSIGN_OR_RETURN(std::shared_ptr<const RuleChecker> checker, RuleChecker::Make(fields));
+  ASSIGN_OR_RETURN(std::shared_ptr<const RuleChecker> checker, RuleChecker::Load(store_));
   const std::shared_ptr<const rules::Schema>& schema = checker->schema();
   // The changed parameters are checked alone first, so that an error names the request's entry.
   RETURN_IF_ERROR(PolicySchema(schema, request.parameters).status());

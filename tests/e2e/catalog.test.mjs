@@ -92,6 +92,14 @@ async function shot(page, name) {
   console.log(`screenshot ${file}`);
 }
 
+/** The id of the demo policy titled `title`, found through the catalog API. */
+async function policyIdOf(title) {
+  const found = await (await fetch(`${BASE}/api/v1/policies?q=${encodeURIComponent(title)}`)).json();
+  const policy = found.items.find((p) => p.title === title);
+  assert.ok(policy, `the demo has ${title}`);
+  return policy.id;
+}
+
 /** Waits for the catalog request the page makes for `q` (the URL encodes it). */
 function waitForSearch(page, q) {
   return page.waitForResponse((r) => {
@@ -199,10 +207,7 @@ test('catalog: search 研发, open a policy, see its conditions and basis', asyn
 test('a policy with parameters lists each value with its date and basis', async () => {
   const { page, problems } = await openPage();
   // The demo's 企业研发经费投入奖补 names its threshold, rate and cap as parameters.
-  const found = await (await fetch(`${BASE}/api/v1/policies?q=${encodeURIComponent('企业研发经费投入奖补')}`)).json();
-  const policy = found.items.find((p) => p.title === '企业研发经费投入奖补');
-  assert.ok(policy, 'the demo has 企业研发经费投入奖补');
-  await page.goto(`${BASE}/policies/${policy.id}`);
+  await page.goto(`${BASE}/policies/${await policyIdOf('企业研发经费投入奖补')}`);
   await page.getByRole('heading', { name: '政策参数', exact: true }).waitFor();
   const section = page.getByTestId('parameters');
   const text = await section.innerText();
@@ -318,10 +323,7 @@ test('an enterprise user sees its matches at phone width and estimates a policy'
 
 test('the public calculator asks for what the policy needs, then explains the result', async () => {
   const { page, problems } = await openPage();
-  const found = await (await fetch(`${BASE}/api/v1/policies?q=${encodeURIComponent('纳税贡献奖励')}`)).json();
-  const policy = found.items.find((p) => p.title === '纳税贡献奖励');
-  assert.ok(policy, 'the demo has 纳税贡献奖励');
-  await page.goto(`${BASE}/policies/${policy.id}`);
+  await page.goto(`${BASE}/policies/${await policyIdOf('纳税贡献奖励')}`);
   const calc = page.getByTestId('calculator');
   await page.getByTestId('calculator-run').click();
   await page.getByTestId('calculator-result').waitFor();

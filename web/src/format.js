@@ -200,3 +200,11 @@ export function versionInForce(versions, day) {
   });
   return found;
 }
+
+/** How an explanation's outcome reads, as a tag (POST /policies/{id}/explain). */
+export const OUTCOME_TAGS = {
+  eligible: { text: '符合条件', cls: 'zd-tag--auto' },
+  not_eligible: { text: '暂不符合', cls: 'zd-tag--warn' },
+  cannot_determine: { text: '数据不足，无法判断', cls: 'zd-tag--plain' },
+  error: { text: '无法测算', cls: 'zd-tag--warn' },
+};
